@@ -1,0 +1,181 @@
+"""Fixtures shared by every test: app, client, runner, db, login_as, factories, count_queries.
+
+The schema is created once per test session (SQLite file, or the PostgreSQL database named by
+TRAINER_TEST_DATABASE_URL) and every table is emptied after each test.
+"""
+from __future__ import annotations
+
+import itertools
+import os
+from contextlib import contextmanager
+
+import pytest
+from flask.testing import FlaskClient
+from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import event, text
+from werkzeug.security import generate_password_hash
+
+from trainer import create_app
+from trainer.config import TestConfig
+from trainer.extensions import db as _db
+
+PASSWORD = "Secret123"
+PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+PG_URL = os.environ.get("TRAINER_TEST_DATABASE_URL")
+
+
+class CSRFClient(FlaskClient):
+    """A test client that adds a valid CSRF token to every POST unless csrf=False is given."""
+
+    def _token(self) -> str:
+        with self.application.app_context(), self.session_transaction() as sess:
+            raw = sess.get("csrf_token")
+            if raw is None:
+                import hashlib
+
+                raw = sess["csrf_token"] = hashlib.sha1(os.urandom(64)).hexdigest()
+        return URLSafeTimedSerializer(self.application.secret_key, salt="wtf-csrf-token").dumps(raw)
+
+    def open(self, *args, csrf: bool = True, **kwargs):
+        method = (kwargs.get("method") or "GET").upper()
+        if csrf and method in ("POST", "PUT", "PATCH", "DELETE"):
+            headers = dict(kwargs.pop("headers", None) or {})
+            headers.setdefault("X-CSRFToken", self._token())
+            kwargs["headers"] = headers
+        # each request gets its own app context (own g, own db session), as in production
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    if PG_URL:
+        return PG_URL
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def config_with(**overrides) -> type[TestConfig]:
+    """TestConfig with overrides, as a class (engines are built from it in create_app)."""
+    return type("Config", (TestConfig,), overrides)
+
+
+_schema_ready: set[str] = set()
+
+
+def _empty_tables() -> None:
+    tables = list(reversed(_db.metadata.sorted_tables))
+    with _db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            conn.execute(text("PRAGMA foreign_keys=OFF"))
+            for t in tables:
+                conn.execute(t.delete())
+            conn.execute(text("DELETE FROM sqlite_sequence")) if conn.execute(
+                text("SELECT 1 FROM sqlite_master WHERE name='sqlite_sequence'")).first() else None
+            conn.execute(text("PRAGMA foreign_keys=ON"))
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = create_app(config_with(SQLALCHEMY_DATABASE_URI=database_url, UPLOAD_DIR=str(tmp_path / "uploads")))
+    app.test_client_class = CSRFClient
+    with app.app_context():
+        if database_url not in _schema_ready:
+            _db.drop_all()
+            _db.create_all()
+            _schema_ready.add(database_url)
+        yield app
+        _db.session.remove()
+        _empty_tables()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+_seq = itertools.count(1)
+
+
+@pytest.fixture
+def make_unit(app):
+    from trainer.org.models import OrgUnit, UnitKind
+
+    def make(name: str | None = None, kind: UnitKind = UnitKind.office, parent=None) -> OrgUnit:
+        unit = OrgUnit(name=name or f"单位{next(_seq)}", kind=kind, parent=parent)
+        _db.session.add(unit)
+        _db.session.commit()
+        return unit
+
+    return make
+
+
+@pytest.fixture
+def make_user(app, make_unit):
+    from trainer.org.models import Role, User
+
+    def make(role: Role | str = Role.cadre, unit=None, username: str | None = None, name: str | None = None,
+             must_change: bool = False, **kw) -> User:
+        n = next(_seq)
+        user = User(username=username or f"user{n}", name=name or f"测试用户{n}", role=Role(role),
+                    unit=unit if unit is not None else make_unit(), password_hash=PASSWORD_HASH,
+                    must_change_password=must_change, session_token=f"tok{n}", **kw)
+        _db.session.add(user)
+        _db.session.commit()
+        return user
+
+    return make
+
+
+def sign_in(client: FlaskClient, user) -> FlaskClient:
+    """Put user in client's session, as Flask-Login would after a sign-in."""
+    with client.session_transaction() as sess:
+        sess["_user_id"] = user.get_id()
+        sess["_fresh"] = True
+    return client
+
+
+@pytest.fixture
+def login_as(app, make_user):
+    """login_as("admin") -> a client signed in as a new user of that role (user on client.user)."""
+
+    def login(role="cadre", user=None, **kw) -> FlaskClient:
+        user = user or make_user(role=role, **kw)
+        c = app.test_client()
+        sign_in(c, user)
+        c.user = user
+        return c
+
+    return login
+
+
+@pytest.fixture
+def count_queries(app):
+    """with count_queries() as n: ...; n() is the number of SQL statements run."""
+
+    @contextmanager
+    def counter():
+        count = [0]
+
+        def before(*_a, **_k):
+            count[0] += 1
+
+        event.listen(_db.engine, "before_cursor_execute", before)
+        try:
+            yield lambda: count[0]
+        finally:
+            event.remove(_db.engine, "before_cursor_execute", before)
+
+    return counter
