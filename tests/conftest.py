@@ -179,3 +179,42 @@ def count_queries(app):
             event.remove(_db.engine, "before_cursor_execute", before)
 
     return counter
+
+
+def bank_yaml(slug: str = "test-bank", n: int = 10, review: str = "reviewed", chapters: int = 2) -> str:
+    """A YAML bank of n questions cycling through every type (facts are placeholders for tests)."""
+    import yaml
+
+    qs = []
+    for i in range(n):
+        kind = ["single", "multiple", "judge", "fill", "short"][i % 5]
+        q = {"key": f"q{i + 1:04d}", "chapter": str(i % chapters + 1), "type": kind, "explanation": f"解析{i}",
+             "reference": f"第{'一二三四五六七八九十'[i % 10]}条", "difficulty": i % 5 + 1, "tags": [f"标签{i % 3}"]}
+        if kind == "single":
+            q |= {"stem": f"单选题{i}（ ）", "options": ["甲", "乙", "丙", "丁"], "answer": "ABCD"[i % 4]}
+        elif kind == "multiple":
+            q |= {"stem": f"多选题{i}（ ）", "options": ["甲", "乙", "丙", "丁"], "answer": "AC"}
+        elif kind == "judge":
+            q |= {"stem": f"判断题{i}", "answer": i % 2 == 0}
+        elif kind == "fill":
+            q |= {"stem": f"填空题{i}____", "answer": [f"答案{i}"]}
+        else:
+            q |= {"stem": f"简答题{i}", "answer": "参考答案", "scoring_points": ["要点一", "要点二"]}
+        qs.append(q)
+    doc = {"slug": slug, "title": f"题库{slug}", "source": "测试条例", "source_version": "2020年版",
+           "review": {"state": review, "by": "测试复核组", "at": "2026-11-29"},
+           "chapters": [{"code": str(c + 1), "title": f"第{c + 1}章"} for c in range(chapters)], "questions": qs}
+    return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
+
+
+@pytest.fixture
+def make_bank(app):
+    """make_bank(n=10) -> a Bank imported from bank_yaml (every type, reviewed)."""
+    from trainer.banks import importing, service
+
+    def make(n: int = 10, slug: str = "test-bank", review: str = "reviewed", chapters: int = 2):
+        report = importing.import_bank(bank_yaml(slug, n, review, chapters).encode(), f"{slug}.yaml")
+        assert report.ok, report.error_lines()
+        return service.get_bank(slug)
+
+    return make

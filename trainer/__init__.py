@@ -10,7 +10,7 @@ from trainer.config import Config, config_from_env, database_url, instance_secre
 
 # Blueprints, registered by name: "<package>.views" must define bp.
 BLUEPRINTS = [
-    "auth", "org", "audit", "home",
+    "auth", "org", "audit", "home", "banks",
 ]
 
 

@@ -5,7 +5,7 @@ from importlib.util import find_spec
 from flask import Flask
 
 # domains whose cli.py defines COMMANDS, a list of click commands
-DOMAINS = ["org", "demo"]
+DOMAINS = ["org", "banks", "demo"]
 
 
 def init_app(app: Flask) -> None:

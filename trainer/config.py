@@ -1,6 +1,7 @@
 """Configuration classes, read from the environment (TRAINER_* variables)."""
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -46,7 +47,8 @@ class Config:
     MIGRATIONS_DIR = ROOT / "migrations"
     SECRET_KEY = os.environ.get("TRAINER_SECRET_KEY") or None
     SQLALCHEMY_DATABASE_URI = None  # resolved in create_app
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # JSON columns keep Chinese readable (and searchable with LIKE) instead of \u escapes
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"json_serializer": lambda obj: json.dumps(obj, ensure_ascii=False)}
     DEMO = _flag("TRAINER_DEMO", True)
     UPLOAD_DIR = os.environ.get("TRAINER_UPLOAD_DIR") or str(INSTANCE / "uploads")
     CERT_FONT = os.environ.get("TRAINER_CERT_FONT") or None

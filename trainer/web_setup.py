@@ -1,6 +1,7 @@
 """Request-wide setup: database pragmas, sign-in, error pages, security headers, template helpers."""
 from __future__ import annotations
 
+import re
 import sqlite3
 
 from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
@@ -13,6 +14,7 @@ from sqlalchemy.engine import Engine
 from trainer import navigation
 from trainer.errors import Forbidden, NotFound
 from trainer.extensions import login_manager
+from trainer.grading.types import BLANK_RE
 from trainer.timeutil import WEEKDAYS, format_local, to_local
 
 
@@ -125,6 +127,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["local"] = format_local
     app.jinja_env.filters["nl2br"] = lambda s: Markup("<br>".join(escape(s or "").split("\n")))
     app.jinja_env.filters["weekday"] = lambda d: "周" + WEEKDAYS[d.weekday()] if d else ""
+    app.jinja_env.filters["blank_split"] = lambda stem: BLANK_RE.split(stem or "")
+    app.jinja_env.filters["reference_article"] = lambda ref: re.sub(r"《[^》]*》", "", ref or "").strip()
     app.jinja_env.globals["to_local"] = to_local
     app.jinja_env.add_extension("jinja2.ext.do")
 
