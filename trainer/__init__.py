@@ -8,9 +8,11 @@ from flask import Flask
 
 from trainer.config import Config, config_from_env, database_url, instance_secret_key
 
-# Blueprints, registered by name: "<package>.views" must define bp.
-BLUEPRINTS = [
-    "auth", "org", "audit", "home", "banks",
+# Domains, registered by name in this order: trainer/<name>/views.py defines bp; a domain may also
+# have cli.py (COMMANDS), demo.py (seed) and home.py (panel); domains not yet present are skipped.
+DOMAINS = [
+    "auth", "org", "audit", "home", "banks", "sources", "exams", "practice", "nightschool", "reviews",
+    "mentoring", "certificates", "competitions", "reports",
 ]
 
 
@@ -43,8 +45,11 @@ def create_app(config: type[Config] | Mapping | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
 
-    for name in BLUEPRINTS:
-        import_module(f"trainer.{name}.models") if _has_module(f"trainer.{name}.models") else None
+    for name in DOMAINS:
+        if not _has_module(f"trainer.{name}"):
+            continue
+        if _has_module(f"trainer.{name}.models"):
+            import_module(f"trainer.{name}.models")
         app.register_blueprint(import_module(f"trainer.{name}.views").bp)
 
     web_setup.init_app(app)
