@@ -218,3 +218,67 @@ def make_bank(app):
         return service.get_bank(slug)
 
     return make
+
+
+# ---- browser tests (Playwright with Debian's Chromium) ----------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+PHONE = {"width": 390, "height": 844}
+
+
+def pytest_collection_modifyitems(config, items):
+    if not os.path.exists(CHROMIUM):
+        skip = pytest.mark.skip(reason=f"{CHROMIUM} not installed (apt-get install chromium fonts-wqy-microhei)")
+        for item in items:
+            if "e2e" in item.keywords:
+                item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args():
+    return {"executable_path": CHROMIUM, "headless": True,
+            "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                     "--disable-sync", "--no-first-run", "--disable-quic"]}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args():
+    """Browser tests run at phone width, in Chinese."""
+    return {"viewport": PHONE, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served from a thread on 127.0.0.1 (same database as the test); yields its base URL."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(5)
+        server.server_close()
+
+
+@pytest.fixture
+def artifacts(request):
+    """A folder for this test's screenshots: test-artifacts/<test name>/."""
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parent.parent / "test-artifacts" / request.node.name
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def browser_login(page, base_url: str, user, password: str = PASSWORD) -> None:
+    """Sign in through the real form."""
+    page.goto(f"{base_url}/login")
+    page.fill("#username", user.username)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
