@@ -15,3 +15,8 @@
     if (el) { ev.preventDefault(); window.print(); }
   });
 })();
+// Buttons marked data-once disable themselves after the first submit (the server also grades once).
+document.addEventListener("submit", function (ev) {
+  var btn = ev.target.querySelector("[data-once]");
+  if (btn && !ev.defaultPrevented) { setTimeout(function () { btn.disabled = true; }, 0); }
+});

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 2ee16c6025f2
+Revision ID: cb6af06294ea
 Revises: 
-Create Date: 2026-11-29 03:09:27.352740
+Create Date: 2026-11-29 03:27:50.171861
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '2ee16c6025f2'
+revision = 'cb6af06294ea'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -108,6 +108,37 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_audit_log_actor_id'), ['actor_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_log_at'), ['at'], unique=False)
 
+    op.create_table('exam',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('kind', sa.Enum('weekly', 'formal', 'practice', 'competition', name='examkind', native_enum=False, length=24), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('opens_at', sa.DateTime(), nullable=True),
+    sa.Column('closes_at', sa.DateTime(), nullable=True),
+    sa.Column('time_limit_minutes', sa.Integer(), nullable=True),
+    sa.Column('max_attempts', sa.Integer(), nullable=False),
+    sa.Column('count_policy', sa.Enum('best', 'last', name='countpolicy', native_enum=False, length=24), nullable=False),
+    sa.Column('pass_percent', sa.Integer(), nullable=False),
+    sa.Column('shuffle_questions', sa.Boolean(), nullable=False),
+    sa.Column('shuffle_options', sa.Boolean(), nullable=False),
+    sa.Column('results_policy', sa.Enum('immediately', 'after_close', 'never', name='resultspolicy', native_enum=False, length=24), nullable=False),
+    sa.Column('scoring_policy', sa.String(length=24), nullable=False),
+    sa.Column('audience', sa.Enum('everyone', 'units', 'people', name='audience', native_enum=False, length=24), nullable=False),
+    sa.Column('question_mode', sa.Enum('fixed', 'draw', name='questionmode', native_enum=False, length=24), nullable=False),
+    sa.Column('issue_certificates', sa.Boolean(), nullable=False),
+    sa.Column('published', sa.Boolean(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('papers_prepared_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_exam_created_by_id_user_account'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_exam'))
+    )
+    with op.batch_alter_table('exam', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_exam_closes_at'), ['closes_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_exam_kind'), ['kind'], unique=False)
+        batch_op.create_index(batch_op.f('ix_exam_opens_at'), ['opens_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_exam_published'), ['published'], unique=False)
+
     op.create_table('question',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('bank_id', sa.Integer(), nullable=False),
@@ -138,6 +169,88 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_question_source_version'), ['source_version'], unique=False)
         batch_op.create_index(batch_op.f('ix_question_status'), ['status'], unique=False)
 
+    op.create_table('attempt',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('exam_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('state', sa.Enum('prepared', 'in_progress', 'needs_grading', 'graded', name='attemptstate', native_enum=False, length=24), nullable=False),
+    sa.Column('prepared_at', sa.DateTime(), nullable=False),
+    sa.Column('started_at', sa.DateTime(), nullable=True),
+    sa.Column('deadline', sa.DateTime(), nullable=True),
+    sa.Column('submitted_at', sa.DateTime(), nullable=True),
+    sa.Column('auto_submitted', sa.Boolean(), nullable=False),
+    sa.Column('graded_at', sa.DateTime(), nullable=True),
+    sa.Column('score', sa.Float(), nullable=True),
+    sa.Column('max_score', sa.Float(), nullable=False),
+    sa.Column('passed', sa.Boolean(), nullable=True),
+    sa.Column('time_used_seconds', sa.Integer(), nullable=True),
+    sa.Column('counted', sa.Boolean(), nullable=False),
+    sa.Column('focus_lost_count', sa.Integer(), nullable=False),
+    sa.Column('too_fast_count', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['exam_id'], ['exam.id'], name=op.f('fk_attempt_exam_id_exam'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_attempt_user_id_user_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_attempt')),
+    sa.UniqueConstraint('exam_id', 'user_id', 'number', name=op.f('uq_attempt_exam_id_user_id_number'))
+    )
+    with op.batch_alter_table('attempt', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_attempt_deadline'), ['deadline'], unique=False)
+        batch_op.create_index('ix_attempt_exam_counted', ['exam_id', 'counted'], unique=False)
+        batch_op.create_index(batch_op.f('ix_attempt_exam_id'), ['exam_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_attempt_state'), ['state'], unique=False)
+        batch_op.create_index(batch_op.f('ix_attempt_submitted_at'), ['submitted_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_attempt_user_id'), ['user_id'], unique=False)
+
+    op.create_table('draw_rule',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('exam_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('bank_id', sa.Integer(), nullable=False),
+    sa.Column('chapter_id', sa.Integer(), nullable=True),
+    sa.Column('type', sa.String(length=16), nullable=True),
+    sa.Column('difficulty', sa.Integer(), nullable=True),
+    sa.Column('count', sa.Integer(), nullable=False),
+    sa.Column('points', sa.Float(), nullable=False),
+    sa.ForeignKeyConstraint(['bank_id'], ['bank.id'], name=op.f('fk_draw_rule_bank_id_bank'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['chapter_id'], ['chapter.id'], name=op.f('fk_draw_rule_chapter_id_chapter'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['exam_id'], ['exam.id'], name=op.f('fk_draw_rule_exam_id_exam'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_draw_rule'))
+    )
+    with op.batch_alter_table('draw_rule', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_draw_rule_exam_id'), ['exam_id'], unique=False)
+
+    op.create_table('exam_audience_unit',
+    sa.Column('exam_id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['exam_id'], ['exam.id'], name=op.f('fk_exam_audience_unit_exam_id_exam'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['unit_id'], ['org_unit.id'], name=op.f('fk_exam_audience_unit_unit_id_org_unit'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('exam_id', 'unit_id', name=op.f('pk_exam_audience_unit'))
+    )
+    op.create_table('exam_audience_user',
+    sa.Column('exam_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['exam_id'], ['exam.id'], name=op.f('fk_exam_audience_user_exam_id_exam'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_exam_audience_user_user_id_user_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('exam_id', 'user_id', name=op.f('pk_exam_audience_user'))
+    )
+    with op.batch_alter_table('exam_audience_user', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_exam_audience_user_user_id'), ['user_id'], unique=False)
+
+    op.create_table('exam_question',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('exam_id', sa.Integer(), nullable=False),
+    sa.Column('question_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('points', sa.Float(), nullable=False),
+    sa.ForeignKeyConstraint(['exam_id'], ['exam.id'], name=op.f('fk_exam_question_exam_id_exam'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['question_id'], ['question.id'], name=op.f('fk_exam_question_question_id_question'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_exam_question')),
+    sa.UniqueConstraint('exam_id', 'question_id', name=op.f('uq_exam_question_exam_id_question_id'))
+    )
+    with op.batch_alter_table('exam_question', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_exam_question_exam_id'), ['exam_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_exam_question_question_id'), ['question_id'], unique=False)
+
     op.create_table('question_version',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('question_id', sa.Integer(), nullable=False),
@@ -167,6 +280,56 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_question_version_ref_article'), ['ref_article'], unique=False)
         batch_op.create_index(batch_op.f('ix_question_version_ref_document'), ['ref_document'], unique=False)
         batch_op.create_index(batch_op.f('ix_question_version_type'), ['type'], unique=False)
+
+    op.create_table('attempt_event',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('attempt_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=24), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.Column('by_id', sa.Integer(), nullable=True),
+    sa.Column('detail', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['attempt_id'], ['attempt.id'], name=op.f('fk_attempt_event_attempt_id_attempt'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['by_id'], ['user_account.id'], name=op.f('fk_attempt_event_by_id_user_account'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_attempt_event'))
+    )
+    with op.batch_alter_table('attempt_event', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_attempt_event_attempt_id'), ['attempt_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_attempt_event_kind'), ['kind'], unique=False)
+
+    op.create_table('attempt_item',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('attempt_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('question_id', sa.Integer(), nullable=False),
+    sa.Column('version_id', sa.Integer(), nullable=False),
+    sa.Column('key_version_id', sa.Integer(), nullable=True),
+    sa.Column('points', sa.Float(), nullable=False),
+    sa.Column('option_order', sa.JSON(), nullable=True),
+    sa.Column('response', sa.JSON(), nullable=True),
+    sa.Column('saved_at', sa.DateTime(), nullable=True),
+    sa.Column('time_spent_ms', sa.Integer(), nullable=False),
+    sa.Column('flagged', sa.Boolean(), nullable=False),
+    sa.Column('too_fast', sa.Boolean(), nullable=False),
+    sa.Column('state', sa.String(length=16), nullable=True),
+    sa.Column('score', sa.Float(), nullable=True),
+    sa.Column('suggested', sa.Float(), nullable=True),
+    sa.Column('feedback', sa.String(length=200), nullable=False),
+    sa.Column('comment', sa.Text(), nullable=False),
+    sa.Column('graded_by_id', sa.Integer(), nullable=True),
+    sa.Column('graded_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['attempt_id'], ['attempt.id'], name=op.f('fk_attempt_item_attempt_id_attempt'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['graded_by_id'], ['user_account.id'], name=op.f('fk_attempt_item_graded_by_id_user_account'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['key_version_id'], ['question_version.id'], name=op.f('fk_attempt_item_key_version_id_question_version'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['question_id'], ['question.id'], name=op.f('fk_attempt_item_question_id_question'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['version_id'], ['question_version.id'], name=op.f('fk_attempt_item_version_id_question_version'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_attempt_item')),
+    sa.UniqueConstraint('attempt_id', 'position', name=op.f('uq_attempt_item_attempt_id_position'))
+    )
+    with op.batch_alter_table('attempt_item', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_attempt_item_attempt_id'), ['attempt_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_attempt_item_question_id'), ['question_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_attempt_item_state'), ['state'], unique=False)
+        batch_op.create_index(batch_op.f('ix_attempt_item_version_id'), ['version_id'], unique=False)
 
     op.create_table('question_report',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -201,6 +364,18 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_question_report_question_id'))
 
     op.drop_table('question_report')
+    with op.batch_alter_table('attempt_item', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_attempt_item_version_id'))
+        batch_op.drop_index(batch_op.f('ix_attempt_item_state'))
+        batch_op.drop_index(batch_op.f('ix_attempt_item_question_id'))
+        batch_op.drop_index(batch_op.f('ix_attempt_item_attempt_id'))
+
+    op.drop_table('attempt_item')
+    with op.batch_alter_table('attempt_event', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_attempt_event_kind'))
+        batch_op.drop_index(batch_op.f('ix_attempt_event_attempt_id'))
+
+    op.drop_table('attempt_event')
     with op.batch_alter_table('question_version', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_question_version_type'))
         batch_op.drop_index(batch_op.f('ix_question_version_ref_document'))
@@ -209,6 +384,29 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_question_version_difficulty'))
 
     op.drop_table('question_version')
+    with op.batch_alter_table('exam_question', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_exam_question_question_id'))
+        batch_op.drop_index(batch_op.f('ix_exam_question_exam_id'))
+
+    op.drop_table('exam_question')
+    with op.batch_alter_table('exam_audience_user', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_exam_audience_user_user_id'))
+
+    op.drop_table('exam_audience_user')
+    op.drop_table('exam_audience_unit')
+    with op.batch_alter_table('draw_rule', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_draw_rule_exam_id'))
+
+    op.drop_table('draw_rule')
+    with op.batch_alter_table('attempt', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_attempt_user_id'))
+        batch_op.drop_index(batch_op.f('ix_attempt_submitted_at'))
+        batch_op.drop_index(batch_op.f('ix_attempt_state'))
+        batch_op.drop_index(batch_op.f('ix_attempt_exam_id'))
+        batch_op.drop_index('ix_attempt_exam_counted')
+        batch_op.drop_index(batch_op.f('ix_attempt_deadline'))
+
+    op.drop_table('attempt')
     with op.batch_alter_table('question', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_question_status'))
         batch_op.drop_index(batch_op.f('ix_question_source_version'))
@@ -217,6 +415,13 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_question_bank_id'))
 
     op.drop_table('question')
+    with op.batch_alter_table('exam', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_exam_published'))
+        batch_op.drop_index(batch_op.f('ix_exam_opens_at'))
+        batch_op.drop_index(batch_op.f('ix_exam_kind'))
+        batch_op.drop_index(batch_op.f('ix_exam_closes_at'))
+
+    op.drop_table('exam')
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_log_at'))
         batch_op.drop_index(batch_op.f('ix_audit_log_actor_id'))
