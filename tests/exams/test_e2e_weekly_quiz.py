@@ -22,7 +22,7 @@ def _pick(page, item, position):
 
 def test_weekly_quiz_on_a_phone(page, live_server, make_exam, make_user, artifacts, context):
     """Can a cadre take a quiz on a phone, keep answering through a network drop, submit and see the result?"""
-    exam = make_exam(n=4, qtype="single", title="第5期每周测验")
+    make_exam(n=4, qtype="single", title="第5期每周测验")
     cadre = make_user(Role.cadre, name="王小明")
     browser_login(page, live_server, cadre)
     page.click("text=第5期每周测验")

@@ -10,8 +10,16 @@ from sqlalchemy import select
 from trainer.banks.models import Bank, QuestionVersion
 from trainer.exams import paper
 from trainer.exams.attempts import _finalise, mark_counted
-from trainer.exams.models import (Attempt, AttemptItem, AttemptState, DrawRule, Exam, ExamKind, QuestionMode,
-                                  ResultsPolicy)
+from trainer.exams.models import (
+    Attempt,
+    AttemptItem,
+    AttemptState,
+    DrawRule,
+    Exam,
+    ExamKind,
+    QuestionMode,
+    ResultsPolicy,
+)
 from trainer.extensions import db
 from trainer.grading.types import TYPES, QuestionSpec
 from trainer.timeutil import from_local, local_today, utcnow
