@@ -85,7 +85,8 @@ def init_app(app: Flask) -> None:
     def _headers(resp):
         for k, v in SECURITY_HEADERS.items():
             resp.headers.setdefault(k, v)
-        if current_user and getattr(current_user, "is_authenticated", False):
+        # is_anonymous, unlike is_authenticated, reads no column: no reload of a user expired by a commit
+        if not current_user.is_anonymous:
             resp.headers.setdefault("Cache-Control", "no-store")
         return resp
 

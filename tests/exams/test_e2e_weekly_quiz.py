@@ -1,5 +1,6 @@
 """A cadre takes a weekly quiz on a phone in a real browser, through a network drop."""
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.conftest import browser_login
@@ -48,7 +49,7 @@ def test_weekly_quiz_on_a_phone(page, live_server, make_exam, make_user, artifac
     context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
     page.wait_for_selector("#offline-banner", state="hidden")
-    page.wait_for_function("document.getElementById('save-status').textContent === '已保存'")
+    expect(page.locator("#save-status")).to_have_text("已保存")
     db.session.expire_all()
     saved = {i.position: i.response for i in db.session.get(Attempt, attempt.id).items}
     assert saved[2] == items[2].version.answer[0] and saved[3] == items[3].version.answer[0]

@@ -12,7 +12,7 @@ import random
 from datetime import datetime, timedelta
 from importlib import import_module
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import Boolean, bindparam, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -155,37 +155,49 @@ def _spec(v: QuestionVersion) -> QuestionSpec:
     return QuestionSpec(type=v.type, stem=v.stem, options=list(v.options or []), answer=v.answer)
 
 
+# The autosave path runs once per answer for every cadre at once: its statements are built once, with bind
+# parameters, and run on the Core connection (no ORM objects).
+_ITEM_FOR_SAVE = (
+    select(AttemptItem.id, AttemptItem.time_spent_ms, Attempt.user_id, QuestionVersion.type, QuestionVersion.stem,
+           QuestionVersion.options, QuestionVersion.answer)
+    .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+    .join(QuestionVersion, QuestionVersion.id == AttemptItem.version_id)
+    .where(AttemptItem.attempt_id == bindparam("b_attempt"), AttemptItem.position == bindparam("position")))
+_SAVE = (
+    update(AttemptItem)
+    .where(AttemptItem.id == bindparam("b_item"),
+           exists(select(Attempt.id).where(
+               Attempt.id == bindparam("b_attempt"), Attempt.state == AttemptState.in_progress,
+               Attempt.deadline.is_(None) | (Attempt.deadline >= bindparam("b_earliest")))
+                  # PostgreSQL: wait for a concurrent submit holding the attempt; SQLite serialises writes anyway
+                  .with_for_update(read=True)))
+    .values(response=bindparam("b_response"), saved_at=bindparam("b_now"),
+            time_spent_ms=AttemptItem.time_spent_ms + bindparam("b_spent"),
+            too_fast=func.coalesce(bindparam("b_too_fast", type_=Boolean), AttemptItem.too_fast),
+            flagged=func.coalesce(bindparam("b_flagged", type_=Boolean), AttemptItem.flagged)))
+
+
 def save_answer(user_id: int, attempt_id: int, position: int, raw, spent_ms: int | None = None,
                 flagged: bool | None = None, commit: bool = True) -> datetime:
     """Save one answer; returns the time it was saved. Raises AttemptClosed / LateAnswer / NotFound / Forbidden."""
-    row = db.session.execute(
-        select(AttemptItem.id, AttemptItem.time_spent_ms, Attempt.user_id, QuestionVersion)
-        .join(Attempt, Attempt.id == AttemptItem.attempt_id)
-        .join(QuestionVersion, QuestionVersion.id == AttemptItem.version_id)
-        .where(AttemptItem.attempt_id == attempt_id, AttemptItem.position == position)).first()
+    conn = db.session.connection()
+    row = conn.execute(_ITEM_FOR_SAVE, {"b_attempt": attempt_id, "position": position}).first()
     if row is None:
         raise NotFound("题目不存在")
-    item_id, spent_before, owner, version = row
+    item_id, spent_before, owner, qtype, stem, options, answer = row
     if owner != user_id:
         raise Forbidden("这不是您的答卷")
-    spec = _spec(version)
-    response = TYPES[spec.type].normalise(raw, spec)
+    spec = QuestionSpec(type=qtype, stem=stem, options=list(options or []), answer=answer)
+    response = TYPES[qtype].normalise(raw, spec)
     now = utcnow()
-    values = {"response": response, "saved_at": now}
+    spent, too_fast = 0, None
     if spent_ms is not None:
         spent = max(0, min(int(spent_ms), 3_600_000))
-        values["time_spent_ms"] = AttemptItem.time_spent_ms + spent
-        total = (spent_before or 0) + spent
-        values["too_fast"] = bool(TYPES[spec.type].is_complete(response) and len(spec.stem) >= LONG_STEM
-                                  and total < TOO_FAST_MS)
-    if flagged is not None:
-        values["flagged"] = bool(flagged)
-    open_attempt = exists(
-        select(Attempt.id).where(Attempt.id == attempt_id, Attempt.state == AttemptState.in_progress,
-                                 (Attempt.deadline.is_(None)) | (Attempt.deadline >= now - GRACE))
-        .with_for_update(read=True))  # PostgreSQL: wait for a concurrent submit; SQLite serialises writes
-    done = db.session.execute(update(AttemptItem).where(AttemptItem.id == item_id, open_attempt).values(**values)
-                              .execution_options(synchronize_session=False)).rowcount
+        too_fast = bool(TYPES[qtype].is_complete(response) and len(stem) >= LONG_STEM
+                        and (spent_before or 0) + spent < TOO_FAST_MS)
+    done = conn.execute(_SAVE, {"b_item": item_id, "b_attempt": attempt_id, "b_earliest": now - GRACE,
+                                "b_response": response, "b_now": now, "b_spent": spent, "b_too_fast": too_fast,
+                                "b_flagged": None if flagged is None else bool(flagged)}).rowcount
     if not done:
         db.session.rollback()
         attempt = db.session.get(Attempt, attempt_id)
