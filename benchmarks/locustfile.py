@@ -22,10 +22,12 @@ SAVES = int(os.environ.get("BENCH_SAVES", "20"))
 START_AT = float(os.environ.get("BENCH_START_AT", "0"))
 USERNAMES = []
 if os.environ.get("BENCH_USERS_FILE"):
-    USERNAMES = [u.strip() for u in open(os.environ["BENCH_USERS_FILE"]) if u.strip()]
+    with open(os.environ["BENCH_USERS_FILE"]) as _f:
+        USERNAMES = [u.strip() for u in _f if u.strip()]
 _next_user = itertools.count()
 _ack_lock = threading.Lock()
-_ack_file = open(os.environ["BENCH_ACK_FILE"], "a") if os.environ.get("BENCH_ACK_FILE") else None
+# stays open for the whole run: every acknowledged answer is appended and flushed at once
+_ack_file = open(os.environ["BENCH_ACK_FILE"], "a") if os.environ.get("BENCH_ACK_FILE") else None  # noqa: SIM115
 CSRF_RE = re.compile(r'name="csrf-token" content="([^"]+)"')
 
 
