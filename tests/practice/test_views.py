@@ -201,7 +201,7 @@ def test_book_filters_by_bank_and_chapter(cadre, bank, missed, make_bank):
 
 def test_book_entry_shows_history_without_the_key(cadre, missed):
     """Does an entry show where and when it was missed, but not the answer?"""
-    card = missed[0]
+    card = next(c for c in missed if c.question.current.type == "judge")
     v = card.question.current
     page = html(cadre.get(f"/practice/book/{card.id}"))
     assert "答错" in page and "练兵" in page and v.stem in page
@@ -277,3 +277,11 @@ def test_home_panels(cadre, login_as, missed):
     assert re.search(r"data-due-count>3<", page) and "练兵与错题" in page
     assert "我的练兵" in html(login_as("mentor").get("/"))
     assert "练兵与错题" not in html(login_as(Role.admin).get("/"))
+
+
+@pytest.mark.parametrize("value", ["²", "--1", "9", "x"])
+def test_nonsense_choice_is_refused_not_crashed(cadre, bank, value):
+    """Is a choice value that is no option refused with a Chinese message instead of an error?"""
+    drill = start(cadre, bank, qtype="single")
+    resp = cadre.post(f"/practice/drills/{drill.id}/1", data={"r": value}, headers=JSON)
+    assert resp.status_code == 400 and resp.get_json()["error"] == "请先作答再提交"

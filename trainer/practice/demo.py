@@ -7,8 +7,6 @@ from __future__ import annotations
 import random
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import select
-
 from trainer.banks.models import Bank, Question, QuestionVersion
 from trainer.extensions import db
 from trainer.grading.types import TYPES, QuestionSpec
@@ -21,9 +19,7 @@ WEEKS = 5
 
 def seed(ctx: dict) -> None:
     rng: random.Random = ctx.get("rng") or random.Random(2026)
-    pool = db.session.execute(
-        select(Question, QuestionVersion).join(QuestionVersion, service._current())
-        .join(Bank, Bank.id == Question.bank_id).where(service._drawable())).all()
+    pool = service.list_drawable()
     if not pool:
         ctx["echo"]("练兵演示数据：没有可练习的题目，跳过")
         return

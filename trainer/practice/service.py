@@ -90,6 +90,13 @@ def list_practice_banks(user, bank_id: int | None = None) -> list[PracticeBank]:
     return sorted(found.values(), key=lambda p: p.bank.id)
 
 
+def list_drawable() -> list[tuple[Question, QuestionVersion]]:
+    """Every question a drill may draw, with its current version (for the demo and reports)."""
+    return [tuple(r) for r in db.session.execute(
+        select(Question, QuestionVersion).join(QuestionVersion, _current()).join(Bank, Bank.id == Question.bank_id)
+        .where(_drawable()).order_by(Question.id))]
+
+
 def get_practice_bank(user, bank_id: int) -> PracticeBank:
     """One bank to practise; NotFound when it has nothing a drill may draw."""
     found = list_practice_banks(user, bank_id)
@@ -182,6 +189,7 @@ def get_drill(user, drill_id: int) -> Drill:
 
 
 def get_item(user, drill_id: int, position: int) -> DrillItem:
+    """One question of the cadre's own drill, by its position (from 1)."""
     drill = get_drill(user, drill_id)
     item = db.session.scalar(select(DrillItem).where(DrillItem.drill_id == drill.id, DrillItem.position == position)
                              .options(joinedload(DrillItem.version)))
@@ -234,6 +242,7 @@ def open_item(user, drill_id: int, position: int) -> ItemView:
 
 
 def item_view(user, item: DrillItem) -> ItemView:
+    """The question, and once answered its grade, points found and book entry, with what comes next."""
     drill, v = item.drill, item.version
     view = ItemView(drill=drill, item=item, version=v)
     if item.is_answered:

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 831b16391924
+Revision ID: abff718f7b33
 Revises: 
-Create Date: 2026-11-29 03:31:41.223582
+Create Date: 2026-11-29 03:40:42.977554
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '831b16391924'
+revision = 'abff718f7b33'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -207,7 +207,7 @@ def upgrade():
     sa.Column('ease', sa.Float(), nullable=False),
     sa.Column('reps', sa.Integer(), nullable=False),
     sa.Column('lapses', sa.Integer(), nullable=False),
-    sa.Column('last_review', sa.Date(), nullable=True),
+    sa.Column('last_right', sa.Date(), nullable=True),
     sa.Column('last_wrong_at', sa.DateTime(), nullable=False),
     sa.Column('last_wrong_source', sa.Enum('drill', 'review', 'exam', name='resultsource', native_enum=False, length=24), nullable=False),
     sa.Column('mastered_at', sa.DateTime(), nullable=True),
