@@ -222,7 +222,8 @@ def test_reviews_count_only_when_due_and_master_after_three(make_user, q):
     rec(True, day + timedelta(days=8), "exam")  # a right exam answer on a due entry counts as a review
     card = card_of(user, q.id)
     assert card.mastered and card.mastered_at == local(day + timedelta(days=8))
-    assert [e.counted for e in reversed(card.log)] == [True, False, True, True, True]
+    assert [(e.correct, e.source.value) for e in reversed(card.log)] == [
+        (False, "drill"), (True, "drill"), (True, "drill"), (True, "exam")]
 
 
 def test_wrong_answer_resets_and_shows_a_removed_entry(make_user, q):
@@ -335,16 +336,17 @@ def test_most_missed_and_book_size(make_user, bank):
 
 
 def test_review_session_holds_what_is_due(make_user, bank):
-    """Does a review session draw the due, unmastered, active entries only, and refuse when none is due?"""
+    """Does a review session draw due, unmastered, active and reviewed entries only, and refuse when none is due?"""
     user = make_user()
     qs = list(db.session.scalars(select(Question).order_by(Question.id)))
     today = date(2026, 3, 10)
-    for x in qs[:4]:
+    for x in qs[:5]:
         service.record_result(user.id, x.id, x.current.id, False, "exam", at=local(today - timedelta(days=3)))
     db.session.commit()
     card_of(user, qs[1].id).mastered_at = local(today)
     qs[2].status = QuestionStatus.retired
     card_of(user, qs[3].id).due = today + timedelta(days=1)
+    qs[4].review_state = ReviewState.needs_review  # its regulation changed: no reviews until checked again
     db.session.commit()
     assert service.due_count(user.id, today) == 1
     drill = service.start_review(user, today=today)

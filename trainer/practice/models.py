@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from trainer.banks.models import Bank, Chapter, Question, QuestionVersion
+from trainer.banks.models import Bank, Chapter, Question, QuestionStatus, QuestionVersion, ReviewState
 from trainer.extensions import db
 from trainer.models import LabelledEnum
 from trainer.org.models import enum_column
@@ -147,9 +147,16 @@ class ReviewCard(db.Model):
     def mastered(self) -> bool:
         return self.mastered_at is not None
 
+    @property
+    def paused(self) -> bool:
+        """Its question is retired or awaits review, so it is not offered for review meanwhile."""
+        q = self.question
+        return q.status != QuestionStatus.active or (q.review_state != ReviewState.reviewed
+                                                     and not q.bank.allow_drafts_in_practice)
+
 
 class ReviewLog(db.Model):
-    """Each answer that touched a book entry: a wrong answer (drill, review or exam) or a review."""
+    """The history of a book entry: each wrong answer (drill, review or exam) and each right answer that counted."""
 
     __tablename__ = "review_log"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -159,7 +166,6 @@ class ReviewLog(db.Model):
     version_id: Mapped[int | None] = mapped_column(ForeignKey("question_version.id", ondelete="SET NULL"))
     source: Mapped[ResultSource] = enum_column(ResultSource, index=True)
     correct: Mapped[bool] = mapped_column(Boolean, index=True)
-    counted: Mapped[bool] = mapped_column(Boolean, default=True)  # did it move the schedule
     due_after: Mapped[date] = mapped_column(Date)
     interval_after: Mapped[int] = mapped_column(Integer)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from trainer.banks.models import Bank, Chapter, Question, QuestionStatus, QuestionVersion, ReviewState
 from trainer.errors import NotFound, ServiceError
@@ -162,7 +162,7 @@ def start_review(user, card_id: int | None = None, today: date | None = None,
     today = today or local_today()
     stmt = (select(Question.id, QuestionVersion.id, QuestionVersion.type, QuestionVersion.options)
             .join(ReviewCard, ReviewCard.question_id == Question.id).join(QuestionVersion, _current())
-            .where(ReviewCard.user_id == user.id, Question.status == QuestionStatus.active))
+            .join(Bank, Bank.id == Question.bank_id).where(ReviewCard.user_id == user.id, _drawable()))
     if card_id is not None:
         get_card(user, card_id)
         stmt = stmt.where(ReviewCard.id == card_id)
@@ -170,7 +170,7 @@ def start_review(user, card_id: int | None = None, today: date | None = None,
         stmt = stmt.where(*_due_filter(today)).order_by(ReviewCard.due, ReviewCard.id).limit(MAX_REVIEW)
     rows = db.session.execute(stmt).all()
     if not rows:
-        raise ServiceError("这道题已停用，无需复习" if card_id else "今天没有需要复习的错题")
+        raise ServiceError("这道题已停用或正在复审，暂不复习" if card_id else "今天没有需要复习的错题")
     rng = rng or random.Random()
     title = f"错题复习 · {today.month}月{today.day}日"
     drill = Drill(user_id=user.id, kind=DrillKind.review, title=title, size=len(rows), shuffle=True)
@@ -387,7 +387,7 @@ def new_card(user_id: int, question_id: int, at: datetime) -> ReviewCard:
 
 
 def apply_result(card: ReviewCard, version_id: int | None, correct: bool, source: ResultSource, at: datetime) -> None:
-    """Schedule one answer on a book entry and log it; no query, the caller flushes."""
+    """Schedule one answer on a book entry and log it when it counted; no query, the caller flushes."""
     review = schedule(card.state, correct, to_local(at).date())
     card.apply(review.state)
     if not correct:
@@ -395,8 +395,10 @@ def apply_result(card: ReviewCard, version_id: int | None, correct: bool, source
         card.mastered_at, card.hidden = None, False
     elif review.state.mastered and card.mastered_at is None:
         card.mastered_at = at
+    if not review.counted:
+        return  # a right answer before the due day changes nothing and is not history
     db.session.add(ReviewLog(card=card, user_id=card.user_id, question_id=card.question_id, version_id=version_id,
-                             source=source, correct=correct, counted=review.counted, due_after=review.state.due,
+                             source=source, correct=correct, due_after=review.state.due,
                              interval_after=review.state.interval, at=at))
 
 
@@ -453,15 +455,16 @@ def book_size(user_id: int) -> int:
 
 
 def _due_filter(today: date):
-    return (ReviewCard.due <= today, ReviewCard.mastered_at.is_(None))
+    """Due, unmastered, and still drawable (a retired question or one awaiting re-review is not reviewed)."""
+    return (ReviewCard.due <= today, ReviewCard.mastered_at.is_(None), _drawable())
 
 
 def due_count(user_id: int, today: date | None = None) -> int:
     """Book entries due for review today (今日复习)."""
     return db.session.scalar(
         select(func.count()).select_from(ReviewCard).join(Question, Question.id == ReviewCard.question_id)
-        .where(ReviewCard.user_id == user_id, Question.status == QuestionStatus.active,
-               *_due_filter(today or local_today()))) or 0
+        .join(Bank, Bank.id == Question.bank_id)
+        .where(ReviewCard.user_id == user_id, *_due_filter(today or local_today()))) or 0
 
 
 # ---- the wrong-answer book: pages ------------------------------------------------
@@ -492,7 +495,7 @@ def book_overview(user, today: date | None = None) -> BookOverview:
     """Entry counts and the filter choices (banks and chapters with entries) of the cadre's book."""
     today = today or local_today()
     out = BookOverview()
-    due = and_(ReviewCard.due <= today, ReviewCard.mastered_at.is_(None), Question.status == QuestionStatus.active)
+    due = and_(*_due_filter(today))
     rows = db.session.execute(
         select(Bank.id, Bank.title, Chapter.id, Chapter.title, ReviewCard.hidden, func.count(),
                func.count(ReviewCard.mastered_at), func.count().filter(due))
@@ -522,9 +525,10 @@ def list_book(user, flt: BookFilter, page: int = 1, today: date | None = None, p
     """A page of (ReviewCard, current QuestionVersion) of the cadre's book: unmastered and soonest due first."""
     today = today or local_today()
     stmt = (select(ReviewCard, QuestionVersion).join(Question, Question.id == ReviewCard.question_id)
-            .join(QuestionVersion, _current()).where(ReviewCard.user_id == user.id)
-            .options(joinedload(ReviewCard.question).joinedload(Question.bank),
-                     joinedload(ReviewCard.question).joinedload(Question.chapter))
+            .join(Bank, Bank.id == Question.bank_id).join(QuestionVersion, _current())
+            .where(ReviewCard.user_id == user.id)
+            .options(contains_eager(ReviewCard.question).contains_eager(Question.bank),
+                     contains_eager(ReviewCard.question).joinedload(Question.chapter))
             .order_by(ReviewCard.mastered_at.is_not(None), ReviewCard.due, ReviewCard.id))
     if flt.bank_id:
         stmt = stmt.where(Question.bank_id == flt.bank_id)
@@ -532,7 +536,7 @@ def list_book(user, flt: BookFilter, page: int = 1, today: date | None = None, p
         stmt = stmt.where(Question.chapter_id == flt.chapter_id)
     stmt = stmt.where(ReviewCard.hidden.is_(flt.view == "hidden"))
     if flt.view == "due":
-        stmt = stmt.where(*_due_filter(today), Question.status == QuestionStatus.active)
+        stmt = stmt.where(*_due_filter(today))
     elif flt.view == "learning":
         stmt = stmt.where(ReviewCard.mastered_at.is_(None))
     elif flt.view == "mastered":
