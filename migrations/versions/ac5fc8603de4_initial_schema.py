@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: abff718f7b33
+Revision ID: ac5fc8603de4
 Revises: 
-Create Date: 2026-11-29 03:40:42.977554
+Create Date: 2026-11-29 03:53:25.560121
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'abff718f7b33'
+revision = 'ac5fc8603de4'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -290,7 +290,6 @@ def upgrade():
     sa.Column('version_id', sa.Integer(), nullable=True),
     sa.Column('source', sa.Enum('drill', 'review', 'exam', name='resultsource', native_enum=False, length=24), nullable=False),
     sa.Column('correct', sa.Boolean(), nullable=False),
-    sa.Column('counted', sa.Boolean(), nullable=False),
     sa.Column('due_after', sa.Date(), nullable=False),
     sa.Column('interval_after', sa.Integer(), nullable=False),
     sa.Column('at', sa.DateTime(), nullable=False),
