@@ -76,3 +76,28 @@ def test_drill_wrong_answer_then_review_from_the_book(page, live_server, make_us
     page.reload()
     assert page.locator(".verdict-right").count() == 1
     assert not errors, errors
+
+
+def test_drill_works_without_javascript(browser, live_server, make_user, make_bank, artifacts):
+    """With JavaScript off, does a plain form post answer a question and show the feedback page?"""
+    from tests.conftest import PHONE
+
+    bank = make_bank(5)
+    cadre = make_user()
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", java_script_enabled=False)
+    page = context.new_page()
+    try:
+        browser_login(page, live_server, cadre)
+        page.goto(f"{live_server}/practice/banks/{bank.id}")
+        page.select_option("#qtype", "judge")
+        page.click("button:has-text('开始练习')")
+        page.wait_for_url("**/practice/drills/*/1")
+        item = items_of(db.session.scalar(select(Drill.id)))[0]
+        page.click(".option-item:has(input[value='%s'])" % ("true" if item.version.answer else "false"))
+        page.click("button:has-text('提交答案')")
+        page.wait_for_url("**/practice/drills/*/1")
+        assert page.locator(".verdict-right").count() == 1
+        assert item.version.explanation in page.locator(".explanation").inner_text()
+        page.screenshot(path=artifacts / "no-js-feedback.png", full_page=True)
+    finally:
+        context.close()
