@@ -306,6 +306,7 @@ def close_overdue(exam_id: int | None = None, now: datetime | None = None) -> in
             _finalise(attempt, now)
             done += 1
         db.session.commit()
+    feed_books_of_closed_exams(now)
     return done
 
 
@@ -332,12 +333,39 @@ def _finalise(attempt: Attempt, now: datetime) -> None:
     """Grade, total, pass/fail, mark the counting attempt, feed the wrong-answer book."""
     grade_items(attempt)
     _total(attempt, now)
+    feed_book(attempt, now)
+
+
+def feed_book(attempt: Attempt, now: datetime | None = None) -> None:
+    """Put the attempt's graded answers into the wrong-answer book, once, and only when the cadre may see the
+    answers (a book review shows the key, so an exam whose results are not yet public must wait)."""
+    if attempt.book_fed or not results_visible(attempt, now):
+        return
     practice = _optional("trainer.practice.service")
-    if practice is not None:
-        for item in attempt.items:
-            if item.state in ("right", "wrong", "partial", "unanswered"):
-                practice.record_result(attempt.user_id, item.question_id, item.version_id, item.state == "right",
-                                       "exam", at=now)
+    if practice is None:
+        return
+    for item in attempt.items:
+        if item.state in ("right", "wrong", "partial", "unanswered"):
+            practice.record_result(attempt.user_id, item.question_id, item.version_id, item.state == "right",
+                                   "exam", at=now)
+        elif item.state == "graded":
+            practice.record_result(attempt.user_id, item.question_id, item.version_id,
+                                   (item.score or 0) >= 0.6 * item.points, "exam", at=now)
+    attempt.book_fed = attempt.state == AttemptState.graded
+
+
+def feed_books_of_closed_exams(now: datetime | None = None) -> int:
+    """Exams whose results appear at close: once closed, feed the books of their graded attempts."""
+    now = now or utcnow()
+    stmt = (select(Attempt).join(Exam, Exam.id == Attempt.exam_id)
+            .where(Attempt.book_fed.is_(False), Attempt.state == AttemptState.graded,
+                   Exam.results_policy == ResultsPolicy.after_close, Exam.closes_at <= now))
+    n = 0
+    for attempt in db.session.scalars(stmt):
+        feed_book(attempt, now)
+        n += 1
+    db.session.commit()
+    return n
 
 
 def _total(attempt: Attempt, now: datetime) -> None:

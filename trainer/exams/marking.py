@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from trainer.audit import service as audit
 from trainer.banks.models import Question, QuestionVersion
 from trainer.errors import NotFound, ServiceError
-from trainer.exams.attempts import _total, grade_items
+from trainer.exams.attempts import _total, feed_book, grade_items
 from trainer.exams.models import Attempt, AttemptEvent, AttemptItem, AttemptState, Exam
 from trainer.extensions import db
 from trainer.grading.types import TYPES
@@ -66,20 +66,11 @@ def grade_item(actor, item_id: int, score: float, comment: str = "", ip: str = "
     _total(attempt, now)
     if attempt.state == AttemptState.graded:
         db.session.add(AttemptEvent(attempt_id=attempt.id, kind="graded", at=now, by_id=actor.id))
-        _feed_book(attempt, item)
+        feed_book(attempt, now)
     audit.record(actor, "attempt.grade", f"{attempt.exam.title} / {attempt.user.name}", ip=ip, item=item.id,
                  old=old, new=item.score)
     db.session.commit()
     return item
-
-
-def _feed_book(attempt: Attempt, item: AttemptItem) -> None:
-    from trainer.exams.attempts import _optional
-
-    practice = _optional("trainer.practice.service")
-    if practice is not None:
-        practice.record_result(attempt.user_id, item.question_id, item.version_id,
-                               (item.score or 0) >= 0.6 * item.points, "exam")
 
 
 @dataclass

@@ -155,6 +155,8 @@ class Attempt(db.Model):
     time_used_seconds: Mapped[int | None] = mapped_column(Integer)
     # the attempt that counts for the exam (best or last, by the exam's rule), kept up to date on grading
     counted: Mapped[bool] = mapped_column(Boolean, default=False)
+    # the wrong answers went into the cadre's wrong-answer book (only once the results policy shows the answers)
+    book_fed: Mapped[bool] = mapped_column(Boolean, default=False)
     focus_lost_count: Mapped[int] = mapped_column(Integer, default=0)
     too_fast_count: Mapped[int] = mapped_column(Integer, default=0)
 

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: cb6af06294ea
+Revision ID: 1e126fc39425
 Revises: 
-Create Date: 2026-11-29 03:27:50.171861
+Create Date: 2026-11-29 04:06:01.352614
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'cb6af06294ea'
+revision = '1e126fc39425'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -108,6 +108,36 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_audit_log_actor_id'), ['actor_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_log_at'), ['at'], unique=False)
 
+    op.create_table('drill',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.Enum('drill', 'review', name='drillkind', native_enum=False, length=24), nullable=False),
+    sa.Column('bank_id', sa.Integer(), nullable=True),
+    sa.Column('chapter_id', sa.Integer(), nullable=True),
+    sa.Column('qtype', sa.String(length=16), nullable=True),
+    sa.Column('only_wrong', sa.Boolean(), nullable=False),
+    sa.Column('shuffle', sa.Boolean(), nullable=False),
+    sa.Column('title', sa.String(length=300), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('answered', sa.Integer(), nullable=False),
+    sa.Column('right_count', sa.Integer(), nullable=False),
+    sa.Column('started_at', sa.DateTime(), nullable=False),
+    sa.Column('finished_at', sa.DateTime(), nullable=True),
+    sa.CheckConstraint('answered >= 0 AND answered <= size', name=op.f('ck_drill_answered_range')),
+    sa.CheckConstraint('right_count >= 0 AND right_count <= answered', name=op.f('ck_drill_right_range')),
+    sa.CheckConstraint('size >= 1', name=op.f('ck_drill_size_positive')),
+    sa.ForeignKeyConstraint(['bank_id'], ['bank.id'], name=op.f('fk_drill_bank_id_bank'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['chapter_id'], ['chapter.id'], name=op.f('fk_drill_chapter_id_chapter'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_drill_user_id_user_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_drill'))
+    )
+    with op.batch_alter_table('drill', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_drill_bank_id'), ['bank_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_drill_chapter_id'), ['chapter_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_drill_kind'), ['kind'], unique=False)
+        batch_op.create_index(batch_op.f('ix_drill_started_at'), ['started_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_drill_user_id'), ['user_id'], unique=False)
+
     op.create_table('exam',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(length=200), nullable=False),
@@ -186,6 +216,7 @@ def upgrade():
     sa.Column('passed', sa.Boolean(), nullable=True),
     sa.Column('time_used_seconds', sa.Integer(), nullable=True),
     sa.Column('counted', sa.Boolean(), nullable=False),
+    sa.Column('book_fed', sa.Boolean(), nullable=False),
     sa.Column('focus_lost_count', sa.Integer(), nullable=False),
     sa.Column('too_fast_count', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['exam_id'], ['exam.id'], name=op.f('fk_attempt_exam_id_exam'), ondelete='CASCADE'),
@@ -281,6 +312,36 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_question_version_ref_document'), ['ref_document'], unique=False)
         batch_op.create_index(batch_op.f('ix_question_version_type'), ['type'], unique=False)
 
+    op.create_table('review_card',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('question_id', sa.Integer(), nullable=False),
+    sa.Column('due', sa.Date(), nullable=False),
+    sa.Column('interval_days', sa.Integer(), nullable=False),
+    sa.Column('ease', sa.Float(), nullable=False),
+    sa.Column('reps', sa.Integer(), nullable=False),
+    sa.Column('lapses', sa.Integer(), nullable=False),
+    sa.Column('last_right', sa.Date(), nullable=True),
+    sa.Column('last_wrong_at', sa.DateTime(), nullable=False),
+    sa.Column('last_wrong_source', sa.Enum('drill', 'review', 'exam', name='resultsource', native_enum=False, length=24), nullable=False),
+    sa.Column('mastered_at', sa.DateTime(), nullable=True),
+    sa.Column('hidden', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint('ease >= 1.3', name=op.f('ck_review_card_ease_floor')),
+    sa.CheckConstraint('interval_days >= 0', name=op.f('ck_review_card_interval_not_negative')),
+    sa.CheckConstraint('reps >= 0 AND lapses >= 0', name=op.f('ck_review_card_counts_not_negative')),
+    sa.ForeignKeyConstraint(['question_id'], ['question.id'], name=op.f('fk_review_card_question_id_question'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_review_card_user_id_user_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_review_card')),
+    sa.UniqueConstraint('user_id', 'question_id', name=op.f('uq_review_card_user_id_question_id'))
+    )
+    with op.batch_alter_table('review_card', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_review_card_due'), ['due'], unique=False)
+        batch_op.create_index(batch_op.f('ix_review_card_mastered_at'), ['mastered_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_review_card_question_id'), ['question_id'], unique=False)
+        batch_op.create_index('ix_review_card_user_due', ['user_id', 'due'], unique=False)
+        batch_op.create_index(batch_op.f('ix_review_card_user_id'), ['user_id'], unique=False)
+
     op.create_table('attempt_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('attempt_id', sa.Integer(), nullable=False),
@@ -331,6 +392,38 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_attempt_item_state'), ['state'], unique=False)
         batch_op.create_index(batch_op.f('ix_attempt_item_version_id'), ['version_id'], unique=False)
 
+    op.create_table('drill_item',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('drill_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('question_id', sa.Integer(), nullable=False),
+    sa.Column('version_id', sa.Integer(), nullable=False),
+    sa.Column('option_order', sa.JSON(), nullable=False),
+    sa.Column('response', sa.JSON(), nullable=True),
+    sa.Column('state', sa.String(length=16), nullable=True),
+    sa.Column('correct', sa.Boolean(), nullable=True),
+    sa.Column('shown_at', sa.DateTime(), nullable=True),
+    sa.Column('answered_at', sa.DateTime(), nullable=True),
+    sa.Column('assessed_at', sa.DateTime(), nullable=True),
+    sa.CheckConstraint('position >= 1', name=op.f('ck_drill_item_position_positive')),
+    sa.ForeignKeyConstraint(['drill_id'], ['drill.id'], name=op.f('fk_drill_item_drill_id_drill'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['question_id'], ['question.id'], name=op.f('fk_drill_item_question_id_question'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_drill_item_user_id_user_account'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['version_id'], ['question_version.id'], name=op.f('fk_drill_item_version_id_question_version'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_drill_item')),
+    sa.UniqueConstraint('drill_id', 'position', name=op.f('uq_drill_item_drill_id_position'))
+    )
+    with op.batch_alter_table('drill_item', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_drill_item_answered_at'), ['answered_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_drill_item_correct'), ['correct'], unique=False)
+        batch_op.create_index(batch_op.f('ix_drill_item_drill_id'), ['drill_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_drill_item_question_id'), ['question_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_drill_item_state'), ['state'], unique=False)
+        batch_op.create_index('ix_drill_item_user_answered', ['user_id', 'answered_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_drill_item_user_id'), ['user_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_drill_item_version_id'), ['version_id'], unique=False)
+
     op.create_table('question_report',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('question_id', sa.Integer(), nullable=False),
@@ -353,17 +446,62 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_question_report_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_question_report_user_id'), ['user_id'], unique=False)
 
+    op.create_table('review_log',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('card_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('question_id', sa.Integer(), nullable=False),
+    sa.Column('version_id', sa.Integer(), nullable=True),
+    sa.Column('source', sa.Enum('drill', 'review', 'exam', name='resultsource', native_enum=False, length=24), nullable=False),
+    sa.Column('correct', sa.Boolean(), nullable=False),
+    sa.Column('due_after', sa.Date(), nullable=False),
+    sa.Column('interval_after', sa.Integer(), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['card_id'], ['review_card.id'], name=op.f('fk_review_log_card_id_review_card'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['question_id'], ['question.id'], name=op.f('fk_review_log_question_id_question'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_review_log_user_id_user_account'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['version_id'], ['question_version.id'], name=op.f('fk_review_log_version_id_question_version'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_review_log'))
+    )
+    with op.batch_alter_table('review_log', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_review_log_at'), ['at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_review_log_card_id'), ['card_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_review_log_correct'), ['correct'], unique=False)
+        batch_op.create_index(batch_op.f('ix_review_log_question_id'), ['question_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_review_log_source'), ['source'], unique=False)
+        batch_op.create_index(batch_op.f('ix_review_log_user_id'), ['user_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('review_log', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_review_log_user_id'))
+        batch_op.drop_index(batch_op.f('ix_review_log_source'))
+        batch_op.drop_index(batch_op.f('ix_review_log_question_id'))
+        batch_op.drop_index(batch_op.f('ix_review_log_correct'))
+        batch_op.drop_index(batch_op.f('ix_review_log_card_id'))
+        batch_op.drop_index(batch_op.f('ix_review_log_at'))
+
+    op.drop_table('review_log')
     with op.batch_alter_table('question_report', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_question_report_user_id'))
         batch_op.drop_index(batch_op.f('ix_question_report_status'))
         batch_op.drop_index(batch_op.f('ix_question_report_question_id'))
 
     op.drop_table('question_report')
+    with op.batch_alter_table('drill_item', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_drill_item_version_id'))
+        batch_op.drop_index(batch_op.f('ix_drill_item_user_id'))
+        batch_op.drop_index('ix_drill_item_user_answered')
+        batch_op.drop_index(batch_op.f('ix_drill_item_state'))
+        batch_op.drop_index(batch_op.f('ix_drill_item_question_id'))
+        batch_op.drop_index(batch_op.f('ix_drill_item_drill_id'))
+        batch_op.drop_index(batch_op.f('ix_drill_item_correct'))
+        batch_op.drop_index(batch_op.f('ix_drill_item_answered_at'))
+
+    op.drop_table('drill_item')
     with op.batch_alter_table('attempt_item', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_attempt_item_version_id'))
         batch_op.drop_index(batch_op.f('ix_attempt_item_state'))
@@ -376,6 +514,14 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_attempt_event_attempt_id'))
 
     op.drop_table('attempt_event')
+    with op.batch_alter_table('review_card', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_review_card_user_id'))
+        batch_op.drop_index('ix_review_card_user_due')
+        batch_op.drop_index(batch_op.f('ix_review_card_question_id'))
+        batch_op.drop_index(batch_op.f('ix_review_card_mastered_at'))
+        batch_op.drop_index(batch_op.f('ix_review_card_due'))
+
+    op.drop_table('review_card')
     with op.batch_alter_table('question_version', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_question_version_type'))
         batch_op.drop_index(batch_op.f('ix_question_version_ref_document'))
@@ -422,6 +568,14 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_exam_closes_at'))
 
     op.drop_table('exam')
+    with op.batch_alter_table('drill', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_drill_user_id'))
+        batch_op.drop_index(batch_op.f('ix_drill_started_at'))
+        batch_op.drop_index(batch_op.f('ix_drill_kind'))
+        batch_op.drop_index(batch_op.f('ix_drill_chapter_id'))
+        batch_op.drop_index(batch_op.f('ix_drill_bank_id'))
+
+    op.drop_table('drill')
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_log_at'))
         batch_op.drop_index(batch_op.f('ix_audit_log_actor_id'))
