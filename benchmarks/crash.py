@@ -8,6 +8,7 @@ Last line: {"sqlite": {"acknowledged": n, "lost": 0, "double_graded": 0}, "postg
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -38,10 +39,8 @@ def kill_tree(proc: subprocess.Popen) -> None:
     parent = psutil.Process(proc.pid)
     victims = parent.children(recursive=True) + [parent]
     for p in victims:
-        try:
+        with contextlib.suppress(psutil.NoSuchProcess):
             p.send_signal(signal.SIGKILL)
-        except psutil.NoSuchProcess:
-            pass
     proc.wait()
 
 
