@@ -91,7 +91,7 @@ def test_false_statements_change_exactly_one_fact(drafts):
         assert len(ops) == 1, (d.source, statement)
         _tag, a1, a2, b1, b2 = ops[0]
         old, new = d.source[a1:a2], statement[b1:b2]
-        assert f"题中改成了「" in d.explanation
+        assert "题中改成了「" in d.explanation
         if d.rule == "number":
             assert re.fullmatch(r"[\d一二三四五六七八九十百]+", old) and re.fullmatch(r"[\d一二三四五六七八九十百]+", new)
         elif d.rule == "level":

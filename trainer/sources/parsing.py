@@ -265,13 +265,11 @@ def _before_first_article(p: Parsed, line: str, i: int, after_title: bool) -> bo
     if p.title and p.title_line == 0 and not p.chapters and not p.preamble and _squeeze(line).strip("《》") == p.title:
         p.title_line = i  # the given title, repeated as the text's first line
         return True
-    if line.startswith(("（", "(")) and (after_title or p.note) and not p.chapters:
-        if p.note and not _is_open(p.note):
-            p.note += "\n" + line
-        else:
-            p.note += line
+    note_open = bool(p.note) and not p.note.endswith(("）", ")"))
+    if line.startswith(("（", "(")) and (after_title or p.note) and not p.chapters and not note_open:
+        p.note += ("\n" if p.note else "") + line
         return True
-    if p.note and _is_open(p.note) and not p.chapters:
+    if note_open and not p.chapters:
         p.note += line  # a note wrapped over several lines
         return True
     if line in ("目录", "目　录", "目 录"):
