@@ -177,3 +177,20 @@ def test_amounts_skip_article_numbers_years_and_determiners():
     spans = amounts("依照第三条，2020年起，实行一人一票，十分重要，3个月内、三十日内、不低于5%。")
     assert [s.answer for s in spans] == ["3个月", "三十日", "5%"]
     assert [s.answer for s in amounts("自2024年5月1日起施行")] == ["2024年5月1日"]
+
+
+def test_options_keep_the_form_of_the_list(drafts):
+    """Do the wrong options of a 情形 list end in 的 like its items, and those of a 条件 list not?"""
+    for article in (5, 10, 13, 14):
+        (d,) = [d for d in find(drafts, article) if d.rule == "enumeration"]
+        endings = {o.endswith("的") for o in d.options}
+        assert endings == ({True} if article in (13, 14) else {False}), d.options
+
+
+def test_near_misses_are_plausible_and_days_of_the_year_are_dates():
+    """Are ages offered near the right one, and 每年5月31日 blanked as a date, not as 31日?"""
+    text = ["负责人年龄不超过70周岁，每届任期5年。", "机构应当于每年5月31日前报送年度工作报告。"]
+    drafts = draft_document("测试办法", [ArticleText(4, [text[0]]), ArticleText(6, [text[1]])])
+    ages = next(d for d in drafts if d.type == "single" and "周岁" in d.options[0])
+    assert ages.options == ["65周岁", "70周岁", "75周岁", "80周岁"]
+    assert [s.answer for s in amounts(text[1])] == ["5月31日"]

@@ -82,14 +82,16 @@ UNIT_RE = "|".join(UNITS)
 AMOUNT_RE = re.compile(
     rf"(?<![第\d{CN}.])(?:百分之(?P<pct_cn>[{CN}\d.]+)|(?P<pct>\d+(?:\.\d+)?)\s*[%％]|"
     rf"(?P<num>{NUMBER})\s*(?P<unit>{UNIT_RE}))")
-DATE_RE = re.compile(rf"(?:\d{{4}}|[{CN}]{{4}})年(?:\d{{1,2}}|[{CN}]{{1,3}})月(?:\d{{1,2}}|[{CN}]{{1,3}})日")
+# a full date, or a day of the year (每年5月31日前)
+DATE_RE = re.compile(rf"(?:(?:\d{{4}}|[{CN}]{{4}})年)?(?<![\d{CN}])(?:\d{{1,2}}|[{CN}]{{1,3}})月(?:\d{{1,2}}|[{CN}]{{1,3}})日")
 COUNTING_UNITS = {"人", "名", "次", "家", "届", "倍", "日", "天"}
 UNIT_FAMILY = {"天": "日", "工作日": "个工作日", "个学时": "学时", "%": "%"}
 LADDERS = {
     "日": [3, 5, 7, 10, 15, 20, 30, 45, 60, 90], "个工作日": [3, 5, 7, 10, 15, 20, 30],
-    "个月": [1, 2, 3, 6, 9, 12], "年": [1, 2, 3, 5, 8, 10], "周岁": [14, 16, 18, 20, 22],
+    "个月": [1, 2, 3, 6, 9, 12], "年": [1, 2, 3, 5, 8, 10],
     "万元": [1, 2, 3, 5, 10, 20, 30, 50, 100], "元": [100, 200, 500, 1000, 2000, 5000, 10000],
     "人": [3, 5, 7, 9, 10, 15, 20, 30, 50, 100], "名": [3, 5, 7, 9, 10, 15, 20, 30], "%": [5, 10, 15, 20, 25, 30, 50],
+    "周岁": [14, 16, 18, 22, 25, 28, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80],
     "小时": [2, 4, 6, 8, 12, 24, 48, 72], "次": [1, 2, 3, 4, 5, 6], "届": [3, 4, 5], "周": [1, 2, 3, 4],
     "学时": [8, 12, 16, 20, 24, 32, 40, 48, 60, 80], "课时": [8, 12, 16, 20, 24, 32, 40, 48, 60, 80],
 }
@@ -97,9 +99,9 @@ LADDERS = {
 LEVELS = ["设区的市级以上", "设区的市级", "设区的市", "县级以上", "县级", "省级以上", "省级", "乡级以上", "乡级",
           "乡镇", "省、自治区、直辖市", "国务院"]
 BODY_AFTER = r"(?:地方)?(?:各级)?(?:人民政府|人民代表大会|党委|党的委员会|统战部|统一战线工作部门|[\u4e00-\u9fff]{0,8}?(?:部门|机关|委员会|机构))"
-LEVEL_RE = re.compile("(" + "|".join(re.escape(x) for x in LEVELS) + rf")(?={BODY_AFTER})|(国务院)")
-LEVEL_RANK = {"乡级": 0, "乡镇": 0, "县级": 1, "设区的市级": 2, "设区的市": 2, "省级": 3, "省、自治区、直辖市": 3,
-              "国务院": 4}
+LEVEL_RE = re.compile("(" + "|".join(re.escape(x) for x in LEVELS) + rf")(?={BODY_AFTER})|(国务院)|([省县])(?=人民政府)")
+LEVEL_RANK = {"乡级": 0, "乡镇": 0, "县": 1, "县级": 1, "设区的市级": 2, "设区的市": 2, "省": 3, "省级": 3,
+              "省、自治区、直辖市": 3, "国务院": 4}
 RANK_FORM = {0: "乡级", 1: "县级", 2: "设区的市级", 3: "省级", 4: "国务院"}
 STATE_COUNCIL_ALTERNATIVES = ["省、自治区、直辖市人民政府", "设区的市级人民政府", "县级人民政府"]
 
@@ -206,7 +208,7 @@ def amounts(text: str) -> list[Span]:
 def levels(text: str) -> list[Span]:
     out = []
     for m in LEVEL_RE.finditer(text):
-        token = m.group(1) or m.group(2)
+        token = m.group(1) or m.group(2) or m.group(3)
         above = token.endswith("以上")
         base = token.removesuffix("以上")
         out.append(Span("level", m.start(), m.start() + len(token), token, level=(LEVEL_RANK[base], above)))
@@ -669,8 +671,9 @@ def _distractors(ctx: _Context, en: Enumeration, count: int) -> list[str]:
             b = _bigrams(t)
             if any(b and o and len(b & o) / len(b | o) >= 0.5 for o in own) or t in candidates:
                 continue
-            candidates.append((other.noun != en.noun, t.endswith("的") != ends_de, abs(len(t) - mean),
-                               _rank(en.lead + t), t))
+            if t.endswith("的") != ends_de:
+                continue  # 情形 items end in 的, 条件 and 材料 do not: the odd one out would give itself away
+            candidates.append((other.noun != en.noun, abs(len(t) - mean), _rank(en.lead + t), t))
     candidates.sort()
     out: list[str] = []
     for *_, t in candidates:

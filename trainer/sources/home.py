@@ -9,4 +9,6 @@ def panel(user) -> dict | None:
     documents = service.list_documents()
     if not documents:
         return None
-    return {"template": "sources/_home_cadre.html", "order": 60, "documents": documents}
+    # cadre panels sit in a Bootstrap row; the mentor's home stacks full-width cards
+    template = "sources/_home_cadre.html" if user.role == Role.cadre else "sources/_home_mentor.html"
+    return {"template": template, "order": 60, "documents": documents}

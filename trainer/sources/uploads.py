@@ -56,15 +56,20 @@ def preview_or_load(actor, form, meta: service.SourceMeta, confirm: bool, ip: st
     """Preview a new upload (or the stored one); with confirm, load the stored one.
     Returns (plan, token, loaded document or None)."""
     upload = form.file.data
+    pasted = (form.text.data or "").replace("\r\n", "\n")
     if upload and getattr(upload, "filename", ""):
         token, confirm = _store(upload.read(), upload.filename), False
-    elif (form.text.data or "").strip() and not (confirm and form.token.data):
-        token, confirm = _store(form.text.data.encode("utf-8"), PASTED), False
+    elif pasted.strip() and not (confirm and form.token.data):
+        token, confirm = _store(pasted.encode("utf-8"), PASTED), False
     elif form.token.data:
         token = form.token.data
     else:
         raise ServiceError("请上传文件或粘贴全文", field="file")
     data, filename = _load(token)
+    if confirm and filename == PASTED and pasted.strip() and pasted.encode("utf-8") != data:
+        # the text was edited after the preview: preview the edited text instead of saving the old one
+        token, confirm = _store(pasted.encode("utf-8"), PASTED), False
+        data = pasted.encode("utf-8")
     try:
         text = read_source(data, filename)
     except ReadError as exc:
