@@ -187,3 +187,20 @@ def test_text_edited_after_the_preview_is_previewed_again(admin, synthetic_text)
     token = re.search(r'name="token" type="hidden" value="([0-9a-f]{32})"', page).group(1)
     admin.post("/admin/sources/load", data={"slug": "act", "text": edited, "token": token, "confirm": "1"})
     assert "2031年" in service.article_for(TITLE, 15).text
+
+
+def test_pages_cost_the_same_queries_for_a_long_text(admin, load, synthetic_text, count_queries):
+    """Do the reader and coverage pages run as many queries for 105 articles as for 15?"""
+    from trainer.cnnum import int_to_cn
+
+    load(synthetic_text)
+    long = "长条例\n第一章　总则\n" + "\n".join(f"第{int_to_cn(n)}条　第{n}条应当在{n}日内办理。" for n in range(1, 106))
+    load(long, slug="long")
+    counts = {}
+    for slug in ("act", "long"):
+        for path in (f"/sources/{slug}", f"/admin/sources/{slug}", f"/sources/{slug}?q=办理"):
+            with count_queries() as n:
+                assert admin.get(path).status_code == 200
+            counts[(slug, path.replace(slug, ""))] = n()
+    for path in ("/sources/", "/admin/sources/", "/sources/?q=办理"):
+        assert counts[("act", path)] == counts[("long", path)], counts
