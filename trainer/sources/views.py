@@ -5,6 +5,7 @@ from flask_login import current_user
 from trainer import navigation
 from trainer.auth.permissions import admin_required, signed_in
 from trainer.banks.content import answer_text
+from trainer.cnnum import article_label
 from trainer.errors import ServiceError
 from trainer.forms import options
 from trainer.grading.types import LETTERS, TYPE_LABELS
@@ -81,7 +82,7 @@ def load():
                       + (f"；{plan.flagged} 道题因条文修改被标记为待复审" if plan.flagged else ""), "success")
                 return redirect(url_for("sources.coverage", slug=doc.slug))
     return render_template("sources/load.html", form=form, plan=plan, kinds=service.KIND_LABELS,
-                           diff=service.diff_segments)
+                           diff=service.diff_segments, label=article_label)
 
 
 @bp.get("/admin/sources/<slug>")
@@ -121,7 +122,7 @@ def draft(slug: str):
 def revision(slug: str, revision_id: int):
     doc = service.get_document(slug)
     return render_template("sources/revision.html", doc=doc, rev=service.get_revision(doc, revision_id),
-                           kinds=service.KIND_LABELS, diff=service.diff_segments)
+                           kinds=service.KIND_LABELS, diff=service.diff_segments, label=article_label)
 
 
 @bp.get("/admin/sources/review")
