@@ -249,14 +249,17 @@ def review_question(actor, question: Question, ip: str = "") -> None:
 
 
 def mark_for_rereview(actor, bank: Bank, source_version: str | None = None, article_numbers: list[int] | None = None,
-                      note: str = "", ip: str = "", commit: bool = True) -> int:
-    """Mark reviewed questions (of one source version, or on some articles) for re-review; returns how many."""
+                      note: str = "", ip: str = "", commit: bool = True, documents: list[str] | None = None) -> int:
+    """Mark reviewed questions (of one source version, or on some articles of some documents) for re-review;
+    returns how many."""
     stmt = select(Question).join(QuestionVersion, _current()).where(
         Question.bank_id == bank.id, Question.review_state == ReviewState.reviewed)
     if source_version is not None:
         stmt = stmt.where(Question.source_version == source_version)
     if article_numbers is not None:
         stmt = stmt.where(QuestionVersion.ref_article.in_(article_numbers))
+    if documents is not None:
+        stmt = stmt.where(QuestionVersion.ref_document.in_(documents))
     questions = list(db.session.scalars(stmt))
     for q in questions:
         q.review_state = ReviewState.needs_review
@@ -265,6 +268,73 @@ def mark_for_rereview(actor, bank: Bank, source_version: str | None = None, arti
     if commit:
         db.session.commit()
     return len(questions)
+
+
+# ---- questions citing a source document (used by trainer.sources) ---------------------------------
+
+def citing_counts(documents: list[str]) -> list[tuple[int | None, str, ReviewState, int]]:
+    """(article, type, review state, count) of active questions whose current version cites one of documents."""
+    return [tuple(r) for r in db.session.execute(
+        select(QuestionVersion.ref_article, QuestionVersion.type, Question.review_state, func.count())
+        .join(Question, _current())
+        .where(QuestionVersion.ref_document.in_(documents), Question.status == QuestionStatus.active)
+        .group_by(QuestionVersion.ref_article, QuestionVersion.type, Question.review_state))]
+
+
+def citing_versions(documents: list[str], articles: list[int] | None = None) -> list[QuestionVersion]:
+    """Current versions of every question (retired ones too) citing one of documents; with articles, only
+    those on these articles or on no article."""
+    stmt = select(QuestionVersion).join(Question, _current()).where(QuestionVersion.ref_document.in_(documents))
+    if articles is not None:
+        stmt = stmt.where(or_(QuestionVersion.ref_article.in_(articles), QuestionVersion.ref_article.is_(None)))
+    return list(db.session.scalars(stmt.order_by(QuestionVersion.id)))
+
+
+def citing_banks(documents: list[str]) -> list[Bank]:
+    """Banks whose source is one of documents or that hold a question citing one, oldest first."""
+    cited = select(Question.bank_id).join(QuestionVersion, _current()).where(QuestionVersion.ref_document.in_(documents))
+    return list(db.session.scalars(select(Bank).where(or_(Bank.source.in_(documents), Bank.id.in_(cited)))
+                                   .order_by(Bank.id)))
+
+
+def citing_queue(documents: list[str] | None, state: str, page: int = 1, per_page: int = 20,
+                 article: int | None = None) -> Page:
+    """A page of (Question, current version) to look at: state "drafted" (drafts made from the text) or
+    "rereview" (待复审); documents None means every document; article narrows to one article."""
+    stmt = (select(Question, QuestionVersion).join(QuestionVersion, _current())
+            .where(Question.status == QuestionStatus.active)
+            .order_by(QuestionVersion.ref_document, QuestionVersion.ref_article, Question.id))
+    if state == "rereview":
+        stmt = stmt.where(Question.review_state == ReviewState.needs_review)
+    else:
+        stmt = stmt.where(Question.review_state == ReviewState.draft, Question.origin == "drafted")
+    if documents is not None:
+        stmt = stmt.where(QuestionVersion.ref_document.in_(documents))
+    if article is not None:
+        stmt = stmt.where(QuestionVersion.ref_article == article)
+    return paginate(stmt, page, per_page, scalars=False)
+
+
+def ensure_chapter(bank: Bank, titles: list[str], code: str) -> Chapter:
+    """The bank's chapter named by any of titles (spaces ignored), else a new one named titles[0] with code
+    (or a free variant of it); flushes only."""
+    from trainer.grading.normalise import compact
+
+    wanted = {compact(t) for t in titles if t}
+    for c in bank.chapters:
+        if compact(c.title) in wanted:
+            return c
+    title = titles[0]
+    codes = {c.code for c in bank.chapters}
+    final, n = code, 1
+    while final in codes:
+        n += 1
+        final = f"{code}-{n}"
+    chapter = Chapter(bank=bank, code=final[:32], title=title[:200],
+                      sort_order=max((c.sort_order for c in bank.chapters), default=0) + 1)
+    db.session.add(chapter)
+    db.session.flush()
+    return chapter
 
 
 def source_versions(bank: Bank) -> list[tuple[str, int]]:
@@ -312,7 +382,7 @@ def open_report_count() -> int:
 
 
 def create_bank(actor, slug: str, title: str, source: str = "", source_version: str = "", description: str = "",
-                allow_drafts_in_practice: bool = False, ip: str = "") -> Bank:
+                allow_drafts_in_practice: bool = False, ip: str = "", commit: bool = True) -> Bank:
     from trainer.banks.importing import SLUG_RE
 
     slug = (slug or "").strip()
@@ -324,7 +394,10 @@ def create_bank(actor, slug: str, title: str, source: str = "", source_version: 
                 description=description.strip(), allow_drafts_in_practice=allow_drafts_in_practice)
     db.session.add(bank)
     audit.record(actor, "bank.update", f"{bank.title}（{slug}）", ip=ip, created=True)
-    db.session.commit()
+    if commit:
+        db.session.commit()
+    else:
+        db.session.flush()
     return bank
 
 

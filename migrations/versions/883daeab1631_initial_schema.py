@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 1e126fc39425
+Revision ID: 883daeab1631
 Revises: 
-Create Date: 2026-11-29 04:06:01.352614
+Create Date: 2026-11-29 04:08:43.521132
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '1e126fc39425'
+revision = '883daeab1631'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -52,6 +52,27 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_org_unit_kind'), ['kind'], unique=False)
         batch_op.create_index(batch_op.f('ix_org_unit_parent_id'), ['parent_id'], unique=False)
 
+    op.create_table('source_document',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('slug', sa.String(length=64), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('aliases', sa.JSON(), nullable=False),
+    sa.Column('issuer', sa.String(length=200), nullable=False),
+    sa.Column('version_label', sa.String(length=64), nullable=False),
+    sa.Column('published_on', sa.Date(), nullable=True),
+    sa.Column('effective_on', sa.Date(), nullable=True),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('preamble', sa.Text(), nullable=False),
+    sa.Column('article_count', sa.Integer(), nullable=False),
+    sa.Column('chapter_count', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('loaded_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_source_document')),
+    sa.UniqueConstraint('slug', name=op.f('uq_source_document_slug'))
+    )
+    with op.batch_alter_table('source_document', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_source_document_title'), ['title'], unique=False)
+
     op.create_table('chapter',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('bank_id', sa.Integer(), nullable=False),
@@ -64,6 +85,24 @@ def upgrade():
     )
     with op.batch_alter_table('chapter', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_chapter_bank_id'), ['bank_id'], unique=False)
+
+    op.create_table('source_chapter',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('document_id', sa.Integer(), nullable=False),
+    sa.Column('parent_id', sa.Integer(), nullable=True),
+    sa.Column('level', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.CheckConstraint('level IN (1, 2)', name=op.f('ck_source_chapter_level_valid')),
+    sa.ForeignKeyConstraint(['document_id'], ['source_document.id'], name=op.f('fk_source_chapter_document_id_source_document'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['parent_id'], ['source_chapter.id'], name=op.f('fk_source_chapter_parent_id_source_chapter'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_source_chapter')),
+    sa.UniqueConstraint('document_id', 'position', name=op.f('uq_source_chapter_document_id_position'))
+    )
+    with op.batch_alter_table('source_chapter', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_source_chapter_document_id'), ['document_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_source_chapter_parent_id'), ['parent_id'], unique=False)
 
     op.create_table('user_account',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -198,6 +237,46 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_question_review_state'), ['review_state'], unique=False)
         batch_op.create_index(batch_op.f('ix_question_source_version'), ['source_version'], unique=False)
         batch_op.create_index(batch_op.f('ix_question_status'), ['status'], unique=False)
+
+    op.create_table('source_article',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('document_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('chapter_id', sa.Integer(), nullable=True),
+    sa.Column('section_id', sa.Integer(), nullable=True),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.CheckConstraint('number > 0', name=op.f('ck_source_article_number_positive')),
+    sa.ForeignKeyConstraint(['chapter_id'], ['source_chapter.id'], name=op.f('fk_source_article_chapter_id_source_chapter'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['document_id'], ['source_document.id'], name=op.f('fk_source_article_document_id_source_document'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['section_id'], ['source_chapter.id'], name=op.f('fk_source_article_section_id_source_chapter'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_source_article')),
+    sa.UniqueConstraint('document_id', 'number', name=op.f('uq_source_article_document_id_number'))
+    )
+    with op.batch_alter_table('source_article', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_source_article_chapter_id'), ['chapter_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_source_article_document_id'), ['document_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_source_article_section_id'), ['section_id'], unique=False)
+
+    op.create_table('source_revision',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('document_id', sa.Integer(), nullable=False),
+    sa.Column('version_label', sa.String(length=64), nullable=False),
+    sa.Column('source_name', sa.String(length=200), nullable=False),
+    sa.Column('loaded_at', sa.DateTime(), nullable=False),
+    sa.Column('loaded_by_id', sa.Integer(), nullable=True),
+    sa.Column('loaded_by_name', sa.String(length=64), nullable=False),
+    sa.Column('unchanged', sa.Integer(), nullable=False),
+    sa.Column('changed', sa.Integer(), nullable=False),
+    sa.Column('added', sa.Integer(), nullable=False),
+    sa.Column('removed', sa.Integer(), nullable=False),
+    sa.Column('flagged', sa.Integer(), nullable=False),
+    sa.Column('changes', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['document_id'], ['source_document.id'], name=op.f('fk_source_revision_document_id_source_document'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['loaded_by_id'], ['user_account.id'], name=op.f('fk_source_revision_loaded_by_id_user_account'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_source_revision'))
+    )
+    with op.batch_alter_table('source_revision', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_source_revision_document_id'), ['document_id'], unique=False)
 
     op.create_table('attempt',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -553,6 +632,16 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_attempt_deadline'))
 
     op.drop_table('attempt')
+    with op.batch_alter_table('source_revision', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_source_revision_document_id'))
+
+    op.drop_table('source_revision')
+    with op.batch_alter_table('source_article', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_source_article_section_id'))
+        batch_op.drop_index(batch_op.f('ix_source_article_document_id'))
+        batch_op.drop_index(batch_op.f('ix_source_article_chapter_id'))
+
+    op.drop_table('source_article')
     with op.batch_alter_table('question', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_question_status'))
         batch_op.drop_index(batch_op.f('ix_question_source_version'))
@@ -589,10 +678,19 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_user_account_active'))
 
     op.drop_table('user_account')
+    with op.batch_alter_table('source_chapter', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_source_chapter_parent_id'))
+        batch_op.drop_index(batch_op.f('ix_source_chapter_document_id'))
+
+    op.drop_table('source_chapter')
     with op.batch_alter_table('chapter', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_chapter_bank_id'))
 
     op.drop_table('chapter')
+    with op.batch_alter_table('source_document', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_source_document_title'))
+
+    op.drop_table('source_document')
     with op.batch_alter_table('org_unit', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_org_unit_parent_id'))
         batch_op.drop_index(batch_op.f('ix_org_unit_kind'))
