@@ -11,7 +11,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from trainer import navigation
+from trainer import articles, navigation
 from trainer.errors import Forbidden, NotFound
 from trainer.extensions import login_manager
 from trainer.grading.types import BLANK_RE
@@ -131,6 +131,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["blank_split"] = lambda stem: BLANK_RE.split(stem or "")
     app.jinja_env.filters["reference_article"] = lambda ref: re.sub(r"《[^》]*》", "", ref or "").strip()
     app.jinja_env.globals["to_local"] = to_local
+    app.jinja_env.globals["source_article"] = articles.article_of
     app.jinja_env.add_extension("jinja2.ext.do")
 
     @app.context_processor

@@ -18,8 +18,10 @@ def count(model) -> int:
 def test_demo_without_banks_creates_no_drills(app, tmp_path, monkeypatch):
     """With no bank loaded, does the demo still seed and simply skip drills?"""
     from trainer.banks import demo as banks_demo
+    from trainer.demo import service as demo_service
 
     monkeypatch.setattr(banks_demo, "BANK_DIR", tmp_path)
+    monkeypatch.setattr(demo_service, "SEEDERS", ["org", "banks", "exams", "practice"])  # no sample document either
     lines = []
     seed_demo(echo=lines.append)
     assert count(Drill) == 0 and count(ReviewCard) == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from trainer import articles
 from trainer.banks.models import QuestionVersion
 from trainer.errors import ServiceError
 from trainer.exams import paper, service
@@ -61,18 +62,6 @@ class ItemView:
     key_version: QuestionVersion
     order: list[int]
     state_label: str
-    article: object | None = None
-
-
-def _article_for(version: QuestionVersion):
-    try:
-        from trainer.sources import service as sources
-    except ModuleNotFoundError:
-        return None
-    finder = getattr(sources, "article_for", None)
-    if finder is None or not version.ref_article or not version.ref_document:
-        return None
-    return finder(version.ref_document, version.ref_article)
 
 
 def result_context(attempt: Attempt, viewer) -> dict:
@@ -84,8 +73,8 @@ def result_context(attempt: Attempt, viewer) -> dict:
         for item in attempt.items:
             v = item.version
             order = item.option_order or list(range(len(v.options or [])))
-            items.append(ItemView(item, v, item.key_version or v, order, STATES.get(item.state or "", ""),
-                                  _article_for(v)))
+            items.append(ItemView(item, v, item.key_version or v, order, STATES.get(item.state or "", "")))
+        articles.prefetch(i.version for i in items)
     events = [(e, EVENT_LABELS.get(e.kind, e.kind)) for e in attempt.events]
     return {"attempt": attempt, "exam": attempt.exam, "visible": visible, "items": items, "events": events,
             "is_admin": is_admin, "wrong": sum(1 for i in attempt.items if i.state in ("wrong", "unanswered")),
