@@ -109,7 +109,9 @@ def _answer(drill: Drill, user, book: dict, pos: int, q: Question, v: QuestionVe
 
 def _drill(user, book: dict, by_bank: dict, size: int, clock: datetime, skill: float, rng: random.Random,
            whole_bank: bool = False) -> int:
-    bank_id = rng.choice(sorted(by_bank))
+    # a daily habit needs a bank large enough for the day's drill (the demo's sample document has only a few)
+    banks = sorted(b for b in by_bank if not whole_bank or len(by_bank[b]) >= size) or sorted(by_bank)
+    bank_id = rng.choice(banks)
     pool = by_bank[bank_id]
     chapters = sorted({q.chapter_id for q, _ in pool if q.chapter_id})
     chapter_id = rng.choice(chapters) if chapters and not whole_bank and rng.random() < 0.7 else None
