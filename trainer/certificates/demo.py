@@ -21,7 +21,7 @@ def demo_seal(org: str) -> bytes | None:
     if font_path is None:
         return None
     size = 420
-    red = (200, 16, 30, 215)
+    red = (200, 16, 30, 200)
     img = Image.new("RGBA", (size, size), (0, 0, 0, 0))
     d = ImageDraw.Draw(img)
     c = size / 2
@@ -32,13 +32,13 @@ def demo_seal(org: str) -> bytes | None:
         a = math.radians(i * 36)
         points.append((c + r * math.sin(a), c - 6 - r * math.cos(a)))
     d.polygon(points, fill=red)
-    font = ImageFont.truetype(font_path, 46, index=0)
+    font = ImageFont.truetype(font_path, 50, index=0)
     text = org[:14]
     span = 240 if len(text) > 6 else 150
     for i, ch in enumerate(text):
         angle = -span / 2 + span * (i + 0.5) / len(text)
         glyph = Image.new("RGBA", (60, 60), (0, 0, 0, 0))
-        ImageDraw.Draw(glyph).text((30, 30), ch, font=font, fill=red, anchor="mm")
+        ImageDraw.Draw(glyph).text((30, 30), ch, font=font, fill=red, anchor="mm", stroke_width=1, stroke_fill=red)
         glyph = glyph.rotate(-angle, resample=Image.Resampling.BICUBIC)
         r = c - 62
         x = c + r * math.sin(math.radians(angle)) - 30

@@ -12,7 +12,8 @@ class TemplateForm(Form):
                         description="印在证书上方的大字，如：荣誉证书")
     body = TextAreaField("正文", validators=[DataRequired("请填写正文"), Length(max=600)],
                          description="每段一行；第一行以冒号结尾时作称呼，其余各段自动首行缩进。"
-                                     "占位符：{姓名} {单位} {考试} {成绩} {期次} {奖项} {日期}")
+                                     "占位符：{姓名} {单位} {考试} {成绩} {期次} {奖项} {日期}",
+                         render_kw={"rows": 6})
     issuer = StringField("颁发单位（落款）", validators=[DataRequired("请填写颁发单位"), Length(max=80)])
     date_style = SelectField("日期格式", choices=options(DateStyle.choices()))
     signature = StringField("签字栏", validators=[Optional(), Length(max=80)],
@@ -39,7 +40,8 @@ class BatchForm(Form):
     period = StringField("期次", validators=[Optional(), Length(max=80)], description="填入正文的 {期次}，可留空")
     issued_on = DateField("颁发日期", validators=[Optional()])
     holders = TextAreaField("获证人员", validators=[DataRequired("请填写获证人员名单"), Length(max=100_000)],
-                            description="每行一人：用户名或姓名，可加奖项、成绩，如：cadre01 一等奖 98")
+                            description="每行一人：用户名或姓名，可加奖项、成绩，如：cadre01 一等奖 98",
+                            render_kw={"rows": 10})
 
 
 class SourceForm(Form):

@@ -158,20 +158,27 @@ def _kind(value) -> CertificateKind:
 
 
 def get_template(kind: CertificateKind | str) -> CertificateTemplate:
-    """The template of kind; the default one is created (flushed) on first use."""
+    """The template of kind, or (unsaved) the default one when none has been saved yet."""
     kind = _kind(kind)
     tpl = db.session.scalar(select(CertificateTemplate).where(CertificateTemplate.kind == kind))
     if tpl is None:
         d = DEFAULT_TEMPLATES[kind]
         tpl = CertificateTemplate(kind=kind, title=d["title"], body=d["body"], signature=d["signature"],
                                   issuer=current_app.config.get("ORG_NAME") or "", date_style=DateStyle.chinese)
+    return tpl
+
+
+def _saved_template(kind: CertificateKind) -> CertificateTemplate:
+    """The template of kind, saved (flushed) first if it is still the default."""
+    tpl = get_template(kind)
+    if tpl.id is None:
         db.session.add(tpl)
         db.session.flush()
     return tpl
 
 
 def list_templates() -> list[CertificateTemplate]:
-    """One template per kind, in the kinds' order (defaults created as needed)."""
+    """One template per kind, in the kinds' order (defaults for those never saved)."""
     return [get_template(k) for k in CertificateKind]
 
 
@@ -208,7 +215,7 @@ def update_template(actor, kind: CertificateKind | str, title: str, body: str, i
         raise ServiceError(message, field=field_name)
     if seal is not None:
         check_seal(seal)
-    tpl = get_template(kind)
+    tpl = _saved_template(_kind(kind))
     old_seal = seal_path(tpl)
     tpl.title, tpl.body, tpl.issuer = title.strip(), body.strip().replace("\r\n", "\n"), issuer.strip()
     tpl.date_style = DateStyle(date_style)
@@ -445,7 +452,7 @@ def _issue(raw_specs: Iterable[IssueSpec | dict], issued_by: User | None, commit
         n = sum(1 for s in wanted.values() if (s.issued_on or today).year == year)
         if n:
             serials[year] = _allocate_serials(year, n)
-    templates = {kind: get_template(kind) for kind in {s.kind for s in wanted.values()}}
+    templates = {kind: _saved_template(kind) for kind in {s.kind for s in wanted.values()}}
     created: dict[tuple, Certificate] = {}
     for key, spec in wanted.items():
         holder = users[key[0]]
