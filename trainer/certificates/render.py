@@ -125,7 +125,7 @@ def qr_image(url: str) -> Image.Image:
     The mask pattern is fixed: choosing the best of eight costs more than the rest of the page
     (about 14 ms), and every reader decodes any mask."""
     qr = qrcode.QRCode(version=None, error_correction=ERROR_CORRECT_M, border=2, mask_pattern=0)
-    qr.add_data(url)
+    qr.add_data(url, optimize=0)  # one byte-mode segment: mixed-mode optimisation costs more than it saves
     qr.make(fit=True)
     matrix = qr.get_matrix()
     n = len(matrix)
@@ -368,7 +368,7 @@ def _footer(c: Canvas, sheet: Sheet, font: str, images: dict) -> None:
     if sheet.seal_path:
         seal = images.get(sheet.seal_path)
         if seal is None and os.path.exists(sheet.seal_path):
-            seal = images[sheet.seal_path] = ImageReader(sheet.seal_path)
+            seal = images[sheet.seal_path] = _seal_image(sheet.seal_path)
         if seal is not None:
             iw, ih = seal.getSize()
             d = 124.0
@@ -390,6 +390,17 @@ def _footer(c: Canvas, sheet: Sheet, font: str, images: dict) -> None:
     c.setFont(font, 8)
     base = sheet.url.split("?", 1)[0].rsplit("/", 1)[0]
     c.drawString(tx, qy + 16, _clip(f"查验：{base}", font, 8, 220))
+
+
+SEAL_PX = 360  # 124 pt wide: about 200 dpi in print, plenty for a red stamp
+
+
+def _seal_image(path: str) -> ImageReader:
+    """The seal, scaled down once per batch: every PDF compresses its pixels again."""
+    with Image.open(path) as img:
+        img = img.convert("RGBA")
+        img.thumbnail((SEAL_PX, SEAL_PX), Image.Resampling.LANCZOS)
+    return ImageReader(img)
 
 
 def _clip(text: str, font: str, size: float, width: float) -> str:
