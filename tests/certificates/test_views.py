@@ -23,7 +23,7 @@ def test_verify_page_shows_a_valid_certificate_without_sign_in(client, issue_cer
     cert = issue_cert()
     resp = client.get(f"/verify/{cert.serial}?c={cert.code}")
     html = resp.get_data(as_text=True)
-    assert resp.status_code == 200
+    assert resp.status_code == 200 and resp.headers["Cache-Control"] == "no-store"
     for text in ("证书有效", "王文华", "合格证书", "《宗教事务条例》专题测验", cert.serial,
                  f"{cert.issued_on.year}年{cert.issued_on.month}月{cert.issued_on.day}日"):
         assert text in html, text

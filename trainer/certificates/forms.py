@@ -18,7 +18,8 @@ class TemplateForm(Form):
     date_style = SelectField("日期格式", choices=options(DateStyle.choices()))
     signature = StringField("签字栏", validators=[Optional(), Length(max=80)],
                             description="可留空；如填“部长：”，证书上在其后留一条签字横线")
-    seal = FileField("印章图片", description="透明背景的 PNG，不超过 1 MB；盖在落款与日期上")
+    seal = FileField("印章图片", description="透明背景的 PNG，不超过 1 MB；盖在落款与日期上",
+                     render_kw={"accept": "image/png"})
     remove_seal = BooleanField("去掉现有印章")
 
 

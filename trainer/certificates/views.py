@@ -38,9 +38,9 @@ def verify_form():
 @bp.get("/verify/<serial>")
 def verify(serial: str):
     result = service.verify(serial, request.args.get("c"))
-    resp = render_template("certificates/verify.html", result=result, serial=serial.strip().upper(),
-                           code=request.args.get("c", ""))
-    return resp, 404 if result.status == "missing" else 200
+    html = render_template("certificates/verify.html", result=result, serial=serial.strip().upper())
+    # a revocation must show at once: no proxy or browser may keep an old answer
+    return html, 404 if result.status == "missing" else 200, {"Cache-Control": "no-store"}
 
 
 # ---- holders ------------------------------------------------------------------------------------
