@@ -376,7 +376,7 @@ def _footer(c: Canvas, sheet: Sheet, font: str, images: dict) -> None:
             c.drawImage(seal, cx - iw * scale / 2, 112 - ih * scale / 2, iw * scale, ih * scale, mask="auto")
     # QR code, serial and verification code, bottom left
     q = 76.0
-    qx, qy = 70.0, 72.0
+    qx, qy = 72.0, 84.0
     c.drawImage(ImageReader(qr_image(sheet.url)), qx, qy, q, q)
     c.setFillColor(GREY)
     c.setFont(font, 8)
