@@ -148,6 +148,8 @@ WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-/%]*|.", re.S)
 
 @dataclass
 class Line:
+    """One line of body text as drawn."""
+
     text: str
     start: int  # index of its first character in the paragraph
     indent: float

@@ -103,6 +103,8 @@ class IssueSpec:
 
 @dataclass(frozen=True)
 class Source:
+    """A registered way to list who gets certificates for one exam, term, competition or team."""
+
     name: str
     label: str
     fn: Callable[[int], Iterable[IssueSpec | dict]]
@@ -131,6 +133,8 @@ def get_source(name: str) -> Source:
 
 @dataclass
 class BatchResult:
+    """The certificates of a batch in the order asked for; new counts those issued by this call."""
+
     certificates: list[Certificate]
     new: int
 
@@ -289,6 +293,7 @@ def format_date(day: date, style: DateStyle = DateStyle.chinese) -> str:
 
 
 def format_score(score: float | None) -> str:
+    """92 or 92.5, as printed; empty when there is no score."""
     if score is None:
         return ""
     return str(int(score)) if float(score).is_integer() else f"{score:.1f}".rstrip("0").rstrip(".")
@@ -300,6 +305,7 @@ def fill(body: str, values: dict[str, str]) -> str:
 
 
 def body_for(cert: Certificate, tpl: CertificateTemplate) -> str:
+    """The template's body with cert's values in its placeholders."""
     return fill(tpl.body, {
         "姓名": cert.holder_name, "单位": cert.holder_unit, "考试": cert.title, "成绩": format_score(cert.score),
         "期次": cert.period or "", "奖项": cert.award.label if cert.award else "",
@@ -499,6 +505,7 @@ def issue_with_counts(specs: Iterable[IssueSpec | dict], issued_by: User | None 
 # ---- reading ----------------------------------------------------------------------------------
 
 def get_certificate(cert_id: int) -> Certificate:
+    """The certificate with this id, else NotFound."""
     cert = db.session.get(Certificate, cert_id)
     if cert is None:
         raise NotFound("证书不存在")
@@ -506,6 +513,7 @@ def get_certificate(cert_id: int) -> Certificate:
 
 
 def get_by_serial(serial: str) -> Certificate | None:
+    """The certificate with this serial (any case), else None."""
     serial = (serial or "").strip().upper()
     if not SERIAL_RE.match(serial):
         return None
@@ -538,6 +546,8 @@ def can_download(user: User, cert: Certificate) -> bool:
 
 @dataclass
 class Filter:
+    """What the register is narrowed to: text, kind, status (valid/revoked) and subject."""
+
     q: str = ""
     kind: CertificateKind | None = None
     status: str = ""  # "", "valid", "revoked"
@@ -737,6 +747,7 @@ def preview_pdf(kind: CertificateKind | str, holder: User) -> bytes:
 
 
 def pdf_filename(cert: Certificate) -> str:
+    """TZB-2026-000123-王文华-合格证书.pdf"""
     safe = re.sub(r"[\\/:*?\"<>|\s]+", "", f"{cert.holder_name}-{cert.kind.label}")
     return f"{cert.serial}-{safe}.pdf"
 
