@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 883daeab1631
+Revision ID: 30334dc3bdf3
 Revises: 
-Create Date: 2026-11-29 04:08:43.521132
+Create Date: 2026-11-29 04:25:56.028889
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '883daeab1631'
+revision = '30334dc3bdf3'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -30,6 +30,11 @@ def upgrade():
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_bank')),
     sa.UniqueConstraint('slug', name=op.f('uq_bank_slug'))
+    )
+    op.create_table('certificate_serial',
+    sa.Column('year', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('last', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('year', name=op.f('pk_certificate_serial'))
     )
     op.create_table('login_throttle',
     sa.Column('key', sa.String(length=128), nullable=False),
@@ -147,6 +152,21 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_audit_log_actor_id'), ['actor_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_log_at'), ['at'], unique=False)
 
+    op.create_table('certificate_template',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.Enum('passed', 'completion', 'honour', 'mentoring', name='certificatekind', native_enum=False, length=24), nullable=False),
+    sa.Column('title', sa.String(length=40), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('issuer', sa.String(length=80), nullable=False),
+    sa.Column('date_style', sa.Enum('chinese', 'numeric', name='datestyle', native_enum=False, length=24), nullable=False),
+    sa.Column('signature', sa.String(length=80), nullable=False),
+    sa.Column('seal_file', sa.String(length=80), nullable=True),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['user_account.id'], name=op.f('fk_certificate_template_updated_by_id_user_account'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_certificate_template')),
+    sa.UniqueConstraint('kind', name=op.f('uq_certificate_template_kind'))
+    )
     op.create_table('drill',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -310,6 +330,48 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_attempt_state'), ['state'], unique=False)
         batch_op.create_index(batch_op.f('ix_attempt_submitted_at'), ['submitted_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_attempt_user_id'), ['user_id'], unique=False)
+
+    op.create_table('certificate',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('serial', sa.String(length=32), nullable=False),
+    sa.Column('code', sa.String(length=16), nullable=False),
+    sa.Column('kind', sa.Enum('passed', 'completion', 'honour', 'mentoring', name='certificatekind', native_enum=False, length=24), nullable=False),
+    sa.Column('holder_id', sa.Integer(), nullable=False),
+    sa.Column('holder_name', sa.String(length=64), nullable=False),
+    sa.Column('holder_unit', sa.String(length=160), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('subject_ref', sa.String(length=64), nullable=False),
+    sa.Column('score', sa.Float(), nullable=True),
+    sa.Column('award', sa.Enum('first', 'second', 'third', 'excellence', name='award', native_enum=False, length=24), nullable=True),
+    sa.Column('period', sa.String(length=80), nullable=False),
+    sa.Column('issued_on', sa.Date(), nullable=False),
+    sa.Column('issued_at', sa.DateTime(), nullable=False),
+    sa.Column('issued_by_id', sa.Integer(), nullable=True),
+    sa.Column('template_id', sa.Integer(), nullable=True),
+    sa.Column('revoked_at', sa.DateTime(), nullable=True),
+    sa.Column('revoked_reason', sa.String(length=200), nullable=True),
+    sa.Column('revoked_by_id', sa.Integer(), nullable=True),
+    sa.Column('replaces_id', sa.Integer(), nullable=True),
+    sa.CheckConstraint('(revoked_at IS NULL) = (revoked_reason IS NULL)', name=op.f('ck_certificate_revoked_with_reason')),
+    sa.CheckConstraint('length(subject_ref) > 0', name=op.f('ck_certificate_subject_ref_not_empty')),
+    sa.ForeignKeyConstraint(['holder_id'], ['user_account.id'], name=op.f('fk_certificate_holder_id_user_account'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['issued_by_id'], ['user_account.id'], name=op.f('fk_certificate_issued_by_id_user_account'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['replaces_id'], ['certificate.id'], name=op.f('fk_certificate_replaces_id_certificate'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['revoked_by_id'], ['user_account.id'], name=op.f('fk_certificate_revoked_by_id_user_account'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['template_id'], ['certificate_template.id'], name=op.f('fk_certificate_template_id_certificate_template'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_certificate')),
+    sa.UniqueConstraint('replaces_id', name=op.f('uq_certificate_replaces_id')),
+    sa.UniqueConstraint('serial', name=op.f('uq_certificate_serial'))
+    )
+    with op.batch_alter_table('certificate', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_certificate_award'), ['award'], unique=False)
+        batch_op.create_index(batch_op.f('ix_certificate_holder_id'), ['holder_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_certificate_holder_name'), ['holder_name'], unique=False)
+        batch_op.create_index(batch_op.f('ix_certificate_issued_on'), ['issued_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_certificate_kind'), ['kind'], unique=False)
+        batch_op.create_index(batch_op.f('ix_certificate_revoked_at'), ['revoked_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_certificate_subject_ref'), ['subject_ref'], unique=False)
+        batch_op.create_index('uq_certificate_valid_subject', ['holder_id', 'subject_ref', 'kind'], unique=True, sqlite_where=sa.text('revoked_at IS NULL'), postgresql_where=sa.text('revoked_at IS NULL'))
 
     op.create_table('draw_rule',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -623,6 +685,17 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_draw_rule_exam_id'))
 
     op.drop_table('draw_rule')
+    with op.batch_alter_table('certificate', schema=None) as batch_op:
+        batch_op.drop_index('uq_certificate_valid_subject', sqlite_where=sa.text('revoked_at IS NULL'), postgresql_where=sa.text('revoked_at IS NULL'))
+        batch_op.drop_index(batch_op.f('ix_certificate_subject_ref'))
+        batch_op.drop_index(batch_op.f('ix_certificate_revoked_at'))
+        batch_op.drop_index(batch_op.f('ix_certificate_kind'))
+        batch_op.drop_index(batch_op.f('ix_certificate_issued_on'))
+        batch_op.drop_index(batch_op.f('ix_certificate_holder_name'))
+        batch_op.drop_index(batch_op.f('ix_certificate_holder_id'))
+        batch_op.drop_index(batch_op.f('ix_certificate_award'))
+
+    op.drop_table('certificate')
     with op.batch_alter_table('attempt', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_attempt_user_id'))
         batch_op.drop_index(batch_op.f('ix_attempt_submitted_at'))
@@ -665,6 +738,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_drill_bank_id'))
 
     op.drop_table('drill')
+    op.drop_table('certificate_template')
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_log_at'))
         batch_op.drop_index(batch_op.f('ix_audit_log_actor_id'))
@@ -697,5 +771,6 @@ def downgrade():
 
     op.drop_table('org_unit')
     op.drop_table('login_throttle')
+    op.drop_table('certificate_serial')
     op.drop_table('bank')
     # ### end Alembic commands ###
