@@ -401,13 +401,13 @@ def mark_counted(exam: Exam, user_id: int) -> None:
 
 
 def _issue_certificate(attempt: Attempt) -> None:
-    certificates = _optional("trainer.certificates.service")
-    issue = getattr(certificates, "issue_for_attempt", None) if certificates else None
-    if issue is not None:
-        try:
-            issue(attempt)
-        except Exception:  # a certificate problem must never lose a grade
-            log.exception("certificate for attempt %s failed", attempt.id)
+    from trainer.exams.certificates import issue_for_attempt
+
+    try:
+        with db.session.begin_nested():
+            issue_for_attempt(attempt)
+    except Exception:  # a certificate problem must never lose a grade
+        log.exception("certificate for attempt %s failed", attempt.id)
 
 
 # ---- after submission ---------------------------------------------------------------------------

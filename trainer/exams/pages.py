@@ -76,7 +76,9 @@ def result_context(attempt: Attempt, viewer) -> dict:
             items.append(ItemView(item, v, item.key_version or v, order, STATES.get(item.state or "", "")))
         articles.prefetch(i.version for i in items)
     events = [(e, EVENT_LABELS.get(e.kind, e.kind)) for e in attempt.events]
-    return {"attempt": attempt, "exam": attempt.exam, "visible": visible, "items": items, "events": events,
+    from trainer.exams.certificates import certificate_for
+
+    return {"attempt": attempt, "exam": attempt.exam, "visible": visible, "certificate": certificate_for(attempt), "items": items, "events": events,
             "is_admin": is_admin, "wrong": sum(1 for i in attempt.items if i.state in ("wrong", "unanswered")),
             "right": sum(1 for i in attempt.items if i.state == "right")}
 

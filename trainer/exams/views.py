@@ -8,6 +8,7 @@ from trainer import navigation
 from trainer.auth.permissions import admin_required, require, signed_in
 from trainer.banks import service as banks
 from trainer.errors import ServiceError
+from trainer.exams import certificates as exam_certificates
 from trainer.exams import forms as f
 from trainer.exams import marking, pages, paper, service
 from trainer.exams.attempts import LateAnswer, record_event, set_flag
@@ -21,6 +22,7 @@ from trainer.timeutil import from_local, to_local, utcnow
 from trainer.web import apply_error, client_ip, page_arg, xlsx_download
 
 bp = Blueprint("exams", __name__)
+exam_certificates.register()
 navigation.add(
     navigation.NavItem("考试", "exams.index", "pencil-square", (Role.cadre, Role.mentor), "", ("exams.",)),
     navigation.NavItem("考试管理", "exams.admin_index", "clipboard-check", (Role.admin,), "",
