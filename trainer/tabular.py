@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -140,6 +141,12 @@ def unescape_cell(value: str) -> str:
     return value
 
 
+def sheet_title(text: str) -> str:
+    """A valid sheet name from any text: Excel forbids []:*?/\\ and more than 31 characters."""
+    clean = re.sub(r"[\[\]:*?/\\]", "_", str(text or "")).strip("'") or "Sheet"
+    return clean[:31]
+
+
 def build_workbook(sheets: list[tuple[str, list[str], list[list]]], widths: dict[str, int] | None = None) -> bytes:
     """An .xlsx with one sheet per (title, header, rows); every text cell escaped."""
     wb = Workbook()
@@ -147,7 +154,7 @@ def build_workbook(sheets: list[tuple[str, list[str], list[list]]], widths: dict
     head_font = Font(bold=True, color="FFFFFF")
     head_fill = PatternFill("solid", fgColor="B22222")
     for title, header, rows in sheets:
-        ws = wb.create_sheet(title=title[:31])
+        ws = wb.create_sheet(title=sheet_title(title))
         ws.append([safe_cell(h) for h in header])
         for cell in ws[1]:
             cell.font = head_font
