@@ -353,3 +353,28 @@ def test_review_session_holds_what_is_due(make_user, bank):
     assert [i.question_id for i in drill.items] == [qs[0].id] and drill.kind.value == "review"
     with pytest.raises(ServiceError, match="今天没有"):
         service.start_review(make_user(), today=today)
+
+
+def test_record_results_matches_record_result_one_by_one(app, make_user, make_bank):
+    """Does the batch form leave the book exactly as single calls would?"""
+    from sqlalchemy import select
+
+    from trainer.banks.models import Question
+    from trainer.practice.models import ReviewCard
+    from trainer.timeutil import utcnow
+
+    make_bank(6)
+    questions = list(db.session.scalars(select(Question).order_by(Question.id)))
+    answers = [(q.id, q.current.id, i % 2 == 0) for i, q in enumerate(questions)]
+    one, many = make_user(), make_user()
+    now = utcnow()
+    for qid, vid, right in answers:
+        service.record_result(one.id, qid, vid, right, "exam", at=now)
+    service.record_results(many.id, answers, "exam", at=now)
+    db.session.commit()
+
+    def book(user):
+        return sorted((c.question_id, c.due, c.interval_days, c.lapses) for c in
+                      db.session.scalars(select(ReviewCard).where(ReviewCard.user_id == user.id)))
+
+    assert book(one) == book(many) and len(book(many)) == 3

@@ -344,13 +344,13 @@ def feed_book(attempt: Attempt, now: datetime | None = None) -> None:
     practice = _optional("trainer.practice.service")
     if practice is None:
         return
+    results = []
     for item in attempt.items:
         if item.state in ("right", "wrong", "partial", "unanswered"):
-            practice.record_result(attempt.user_id, item.question_id, item.version_id, item.state == "right",
-                                   "exam", at=now)
+            results.append((item.question_id, item.version_id, item.state == "right"))
         elif item.state == "graded":
-            practice.record_result(attempt.user_id, item.question_id, item.version_id,
-                                   (item.score or 0) >= 0.6 * item.points, "exam", at=now)
+            results.append((item.question_id, item.version_id, (item.score or 0) >= 0.6 * item.points))
+    practice.record_results(attempt.user_id, results, "exam", at=now)
     attempt.book_fed = attempt.state == AttemptState.graded
 
 

@@ -378,6 +378,28 @@ def record_result(user_id: int, question_id: int, version_id: int, correct: bool
     db.session.flush()
 
 
+def record_results(user_id: int, results: list[tuple[int, int, bool]], source: str, at: datetime | None = None) -> None:
+    """record_result for many (question id, version id, correct) answers of one cadre, in one query and one flush
+    (a submitted exam feeds its whole paper at once)."""
+    try:
+        src = ResultSource(source)
+    except ValueError:
+        raise ServiceError(f"未知的答题来源「{source}」") from None
+    at = at or utcnow()
+    cards = {c.question_id: c for c in db.session.scalars(
+        select(ReviewCard).where(ReviewCard.user_id == user_id,
+                                 ReviewCard.question_id.in_({q for q, _, _ in results})))}
+    for question_id, version_id, correct in results:
+        card = cards.get(question_id)
+        if card is None:
+            if correct:
+                continue
+            card = cards[question_id] = new_card(user_id, question_id, at)
+            db.session.add(card)
+        apply_result(card, version_id, correct, src, at)
+    db.session.flush()
+
+
 def new_card(user_id: int, question_id: int, at: datetime) -> ReviewCard:
     """A book entry not yet scheduled (apply_result schedules it)."""
     fresh = CardState()
