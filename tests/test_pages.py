@@ -13,6 +13,7 @@ from tests.conftest import sign_in
 from trainer.extensions import db
 
 PAYLOAD = '<script>pwn()</script><img src=x onerror=pwn()>"'
+SHORT_PAYLOAD = '<script>pwn()</script>'  # for short columns (titles of 20-40 characters)
 FORMULA = "=HYPERLINK(\"http://x\")"
 # columns that hold people's words (names, titles, texts); keys, slugs, codes and enums are left alone
 TEXT_COLUMNS = {"name", "title", "description", "stem", "explanation", "comment", "content", "body", "note", "notes",
@@ -44,8 +45,10 @@ def plant():
         if not cols:
             continue
         for col in cols:
-            room = max(0, (col.type.length or 10_000) - len(PAYLOAD))
-            db.session.execute(table.update().values({col.name: db.func.substr(col, 1, room) + PAYLOAD}))
+            length = col.type.length or 10_000
+            payload = PAYLOAD if length >= 2 * len(PAYLOAD) else SHORT_PAYLOAD
+            room = max(0, length - len(payload))
+            db.session.execute(table.update().values({col.name: db.func.substr(col, 1, room) + payload}))
     from trainer.banks.models import QuestionVersion
     from trainer.org.models import User
 
