@@ -225,11 +225,11 @@ def set_flag(user_id: int, attempt_id: int, position: int, flagged: bool) -> Non
 
 def record_event(user_id: int, attempt_id: int, kind: str, detail: dict | None = None) -> None:
     """Focus lost/back, recorded with its time for admins to see beside the result."""
-    if kind not in ("focus_lost", "focus_back"):
-        raise ServiceError("未知事件")
     attempt = db.session.get(Attempt, attempt_id)
     if attempt is None or attempt.user_id != user_id:
         raise NotFound("答卷不存在")
+    if kind not in ("focus_lost", "focus_back"):
+        raise ServiceError("未知事件")
     if attempt.state != AttemptState.in_progress:
         return
     db.session.add(AttemptEvent(attempt_id=attempt_id, kind=kind, detail=detail or {}))

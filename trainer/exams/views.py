@@ -129,7 +129,7 @@ def event(attempt_id: int):
     try:
         record_event(current_user.id, attempt_id, str(data.get("kind", "")), {"q": data.get("position")})
     except ServiceError as exc:
-        return {"error": exc.message}, 400
+        return {"error": exc.message}, 404 if isinstance(exc, service.NotFound) else 400
     return {"ok": True}
 
 

@@ -1,0 +1,336 @@
+"""The access matrix: every route of the app, called as each kind of visitor, with the ids of objects
+that belong to one cadre (the owner).
+
+Visitors: anon (not signed in), owner (cadre02, whose objects the ids point at), other (another cadre,
+in another unit and another mentoring team), mentor_owner (the owner's mentor), mentor_other (a mentor
+of a different team), admin.
+
+EXPECT below says, per endpoint and method, which visitors may use it; everyone else must be refused
+(anonymous visitors are sent to sign in, signed-in ones get 403 or 404). A GET that is allowed must
+answer below 400 without sending the visitor to sign in. A POST is called by the refused visitors with a
+valid CSRF token (the refusal must come before anything changes) and by the allowed ones without a
+token (it must fail with 400: every POST is CSRF-protected). The test fails on any route the table does
+not cover, so a new route must be added here before it lands.
+
+Run with ACCESS_DISCOVER=1 to print what each route does now, as table lines to review.
+"""
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.conftest import sign_in
+from trainer.extensions import db
+
+VISITORS = ("anon", "owner", "other", "mentor_owner", "mentor_other", "admin")
+
+# who may use a route; the codes name the usual groups
+PUBLIC = frozenset(VISITORS)
+SIGNED = frozenset(VISITORS) - {"anon"}
+STAFF = frozenset({"mentor_owner", "mentor_other", "admin"})
+ADMIN = frozenset({"admin"})
+OWNER = frozenset({"owner"})  # the owner only (not even an admin: their own answers, drills, cards)
+OWNER_ADMIN = frozenset({"owner", "admin"})
+OWNER_MENTOR = frozenset({"owner", "mentor_owner", "admin"})
+
+_A = ADMIN
+EXPECT: dict[tuple[str, str], frozenset[str]] = {
+    # sign-in and the home page
+    ("auth.login", "GET"): PUBLIC, ("auth.login", "POST"): PUBLIC,
+    ("auth.logout", "POST"): SIGNED,
+    ("auth.change_password", "GET"): SIGNED, ("auth.change_password", "POST"): SIGNED,
+    ("home.index", "GET"): SIGNED, ("home.healthz", "GET"): PUBLIC,
+    ("static", "GET"): PUBLIC,
+    # organisation and audit
+    ("audit.index", "GET"): _A,
+    ("org.users", "GET"): _A, ("org.user_new", "GET"): _A, ("org.user_new", "POST"): _A,
+    ("org.user_edit", "GET"): _A, ("org.user_edit", "POST"): _A,
+    ("org.user_import", "GET"): _A, ("org.user_import", "POST"): _A, ("org.user_import_template", "GET"): _A,
+    ("org.user_reset_password", "POST"): _A, ("org.user_toggle", "POST"): _A,
+    ("org.units", "GET"): _A, ("org.unit_form", "GET"): _A, ("org.unit_form", "POST"): _A,
+    ("org.unit_delete", "POST"): _A,
+    # question banks
+    ("banks.index", "GET"): _A, ("banks.bank", "GET"): _A, ("banks.bank_edit", "GET"): _A,
+    ("banks.bank_edit", "POST"): _A, ("banks.bank_export", "GET"): _A, ("banks.bank_new", "GET"): _A,
+    ("banks.bank_new", "POST"): _A, ("banks.bank_rereview", "POST"): _A, ("banks.import_page", "GET"): _A,
+    ("banks.import_page", "POST"): _A, ("banks.question", "GET"): _A, ("banks.question_action", "POST"): _A,
+    ("banks.question_edit", "GET"): _A, ("banks.question_edit", "POST"): _A, ("banks.question_new", "GET"): _A,
+    ("banks.question_new", "POST"): _A, ("banks.questions", "GET"): _A, ("banks.template", "GET"): _A,
+    ("banks.reports", "GET"): _A, ("banks.report_handle", "POST"): _A,
+    # 纠错: admins, and those who have seen the question's answer (the owner here)
+    ("banks.report", "GET"): OWNER_ADMIN, ("banks.report", "POST"): OWNER_ADMIN,
+    # source texts: everyone reads, admins load and review
+    ("sources.index", "GET"): SIGNED, ("sources.document", "GET"): SIGNED, ("sources.article", "GET"): SIGNED,
+    ("sources.admin_index", "GET"): _A, ("sources.coverage", "GET"): _A, ("sources.draft", "POST"): _A,
+    ("sources.load", "GET"): _A, ("sources.load", "POST"): _A, ("sources.queue", "GET"): _A,
+    ("sources.queue_action", "POST"): _A, ("sources.revision", "GET"): _A,
+    # exams: the owner's attempt is theirs alone; admins see it in the admin pages
+    ("exams.index", "GET"): SIGNED, ("exams.exam", "GET"): SIGNED, ("exams.start", "POST"): SIGNED,
+    ("exams.take", "GET"): OWNER, ("exams.autosave", "POST"): OWNER, ("exams.event", "POST"): OWNER,
+    ("exams.save_page", "POST"): OWNER, ("exams.submit", "GET"): OWNER, ("exams.submit", "POST"): OWNER,
+    ("exams.result", "GET"): OWNER_ADMIN,
+    ("exams.admin_index", "GET"): _A, ("exams.admin_exam", "GET"): _A, ("exams.admin_form", "GET"): _A,
+    ("exams.admin_form", "POST"): _A, ("exams.admin_action", "POST"): _A, ("exams.admin_attempt", "GET"): _A,
+    ("exams.admin_export", "GET"): _A, ("exams.admin_fixed_add", "POST"): _A,
+    ("exams.admin_fixed_delete", "POST"): _A, ("exams.admin_preview", "GET"): _A,
+    ("exams.admin_reopen", "POST"): _A, ("exams.admin_rule_add", "POST"): _A,
+    ("exams.admin_rule_delete", "POST"): _A, ("exams.grading", "GET"): _A,
+    ("exams.grading_question", "GET"): _A, ("exams.grading_question", "POST"): _A, ("exams.regrade", "POST"): _A,
+    # drills and the wrong-answer book: personal
+    ("practice.index", "GET"): SIGNED, ("practice.bank", "GET"): SIGNED, ("practice.bank", "POST"): SIGNED,
+    ("practice.book", "GET"): SIGNED, ("practice.review", "GET"): SIGNED, ("practice.review", "POST"): SIGNED,
+    ("practice.book_entry", "GET"): OWNER, ("practice.book_action", "POST"): OWNER,
+    ("practice.drill", "GET"): OWNER, ("practice.drill_item", "GET"): OWNER, ("practice.drill_answer", "POST"): OWNER,
+    ("practice.drill_end", "POST"): OWNER, ("practice.drill_summary", "GET"): OWNER,
+    # certificates: the holder and admins; verification is public
+    ("certificates.mine", "GET"): SIGNED, ("certificates.mine_zip", "GET"): SIGNED,
+    ("certificates.pdf", "GET"): OWNER_ADMIN,
+    ("certificates.verify", "GET"): PUBLIC, ("certificates.verify_form", "GET"): PUBLIC,
+    ("certificates.register", "GET"): _A, ("certificates.detail", "GET"): _A, ("certificates.export", "GET"): _A,
+    ("certificates.download_zip", "GET"): _A, ("certificates.batch", "GET"): _A, ("certificates.batch", "POST"): _A,
+    ("certificates.batch_source", "POST"): _A, ("certificates.reissue", "POST"): _A,
+    ("certificates.revoke", "POST"): _A, ("certificates.templates", "GET"): _A,
+    ("certificates.template_edit", "GET"): _A, ("certificates.template_edit", "POST"): _A,
+    ("certificates.template_preview", "GET"): _A, ("certificates.template_seal", "GET"): _A,
+}
+
+# routes whose GET is not a page to open (a download that may legitimately be missing, say) answer 404 to
+# allowed visitors too; list them with the reason
+ALLOWED_404 = {
+    "certificates.mine_zip": "a visitor who holds no certificate has nothing to download",
+    "certificates.template_seal": "no seal image has been uploaded in the demo",
+}
+
+
+class World:
+    """The demo's people and the owner's objects, looked up once."""
+
+    def __init__(self):
+        from trainer.org.models import Role, User
+
+        users = {u.username: u for u in db.session.scalars(select(User))}
+        self.people = {"owner": users["cadre02"], "admin": users["admin"]}
+        teams = _teams()
+        owner_id = self.people["owner"].id
+        mine = next((t for t in teams if owner_id in t["mentee_ids"]), None)
+        mentors = [u for u in users.values() if u.role == Role.mentor]
+        self.people["mentor_owner"] = db.session.get(User, mine["mentor_id"]) if mine else mentors[0]
+        others = [m for m in mentors if m.id != self.people["mentor_owner"].id]
+        self.people["mentor_other"] = others[0]
+        in_team = {i for t in teams for i in t["mentee_ids"]} if mine else set()
+        team_mates = set(mine["mentee_ids"]) if mine else set()
+        cadres = [u for u in users.values() if u.role == Role.cadre and u.id != owner_id and u.active
+                  and u.id not in team_mates and u.unit_id != self.people["owner"].unit_id]
+        cadres.sort(key=lambda u: (u.id not in in_team, u.username))
+        self.people["other"] = cadres[0]
+        self.owner = self.people["owner"]
+        self.seen_question = self._seen_only_by_owner()
+        self._exam_in_progress()
+        from trainer.banks.models import QuestionReport
+
+        if not db.session.scalar(select(func.count()).select_from(QuestionReport)):
+            db.session.add(QuestionReport(question_id=self.seen_question, user_id=self.owner.id, comment="选项有误"))
+            db.session.commit()
+
+    def _exam_in_progress(self) -> None:
+        """The owner has an attempt going (this week's quiz, started if the demo has not)."""
+        from trainer.exams import attempts, service
+        from trainer.exams.models import Attempt, AttemptState
+
+        going = select(Attempt).where(Attempt.user_id == self.owner.id, Attempt.state == AttemptState.in_progress)
+        if db.session.scalar(going.limit(1)) is None:
+            quiz = max((e for e in service.exams_for(self.owner) if service.window_state(e) == "进行中"),
+                       key=lambda e: e.id)
+            twin = service.copy_exam(self.people["admin"], quiz)
+            service.open_now(self.people["admin"], twin)
+            attempts.start_attempt(twin, self.owner)
+            db.session.commit()
+
+    def _seen_only_by_owner(self) -> int:
+        """A question whose answer the owner has seen and no other visitor has (for 纠错)."""
+        from trainer.banks import service
+        from trainer.banks.models import Question
+        from trainer.exams.models import Attempt, AttemptItem, AttemptState
+
+        ids = db.session.scalars(select(AttemptItem.question_id).join(Attempt).where(
+            Attempt.user_id == self.owner.id, Attempt.state == AttemptState.graded).distinct())
+        others = [self.people[v] for v in ("other", "mentor_owner", "mentor_other")]
+        for qid in ids:
+            q = db.session.get(Question, qid)
+            if service.may_report(self.owner, q) and not any(service.may_report(u, q) for u in others):
+                return qid
+        raise AssertionError("no question seen by the owner alone")
+
+
+def _teams() -> list[dict]:
+    try:
+        from trainer.mentoring import service
+    except ModuleNotFoundError:
+        return []
+    return service.active_teams()
+
+
+def _first(stmt):
+    value = db.session.scalar(stmt.limit(1))
+    assert value is not None, f"the demo has nothing for {stmt}"
+    return value
+
+
+def _attempt(owner, graded=True):
+    from trainer.exams.models import Attempt, AttemptState
+
+    state = AttemptState.graded if graded else AttemptState.in_progress
+    return _first(select(Attempt).where(Attempt.user_id == owner.id, Attempt.state == state).order_by(Attempt.id.desc()))
+
+
+def resolve(endpoint: str, args: set[str], world: World) -> dict:
+    """Values for a route's arguments: the owner's objects where the route is about a person's things."""
+    from trainer.banks.models import Bank, Question, QuestionReport
+    from trainer.certificates.models import Certificate
+    from trainer.exams.models import AttemptItem, DrawRule, ExamQuestion
+    from trainer.practice.models import Drill, ReviewCard
+    from trainer.sources.models import SourceDocument, SourceRevision
+
+    owner = world.owner
+    values: dict = {}
+    attempt = None
+    if "attempt_id" in args or endpoint.startswith("exams."):
+        attempt = _attempt(owner, graded=endpoint not in ("exams.take", "exams.autosave", "exams.event",
+                                                          "exams.save_page", "exams.submit"))
+    for arg in sorted(args):
+        if arg == "attempt_id":
+            values[arg] = attempt.id
+        elif arg == "exam_id":
+            if endpoint == "exams.grading_question":
+                item = _first(select(AttemptItem).where(AttemptItem.state == "needs_grading"))
+                values[arg], values["question_id"] = item.attempt.exam_id, item.question_id
+            elif endpoint == "exams.admin_rule_delete":
+                rule = _first(select(DrawRule))
+                values[arg], values["rule_id"] = rule.exam_id, rule.id
+            elif endpoint == "exams.admin_fixed_delete":
+                # POST only: refused before the lookup, or refused for want of a CSRF token
+                values[arg], values["eq_id"] = attempt.exam_id, db.session.scalar(select(func.max(ExamQuestion.id))) or 1
+            else:
+                values[arg] = attempt.exam_id
+        elif arg in ("rule_id", "eq_id") or (arg == "question_id" and "question_id" in values):
+            continue
+        elif arg == "question_id" and endpoint == "banks.report":
+            values[arg] = world.seen_question
+        elif arg == "question_id":
+            values[arg] = _first(select(Question.id).order_by(Question.id))
+        elif arg == "report_id":
+            values[arg] = _first(select(QuestionReport.id))
+        elif arg == "slug":
+            model = SourceDocument if endpoint.startswith("sources.") else Bank
+            values[arg] = _first(select(model.slug).order_by(model.id))
+        elif arg == "fmt":
+            values[arg] = "yaml"
+        elif arg == "revision_id":
+            rev = _first(select(SourceRevision))
+            values[arg], values["slug"] = rev.id, rev.document.slug
+        elif arg == "number":
+            values[arg] = 1
+        elif arg == "cert_id":
+            values[arg] = _first(select(Certificate.id).where(Certificate.holder_id == owner.id))
+        elif arg == "serial":
+            values[arg] = _first(select(Certificate.serial).where(Certificate.holder_id == owner.id))
+        elif arg == "kind":
+            values[arg] = "passed"
+        elif arg == "card_id":
+            values[arg] = _first(select(ReviewCard.id).where(ReviewCard.user_id == owner.id))
+        elif arg == "drill_id":
+            values[arg] = _first(select(Drill.id).where(Drill.user_id == owner.id).order_by(Drill.id))
+        elif arg == "pos":
+            values[arg] = 1
+        elif arg == "bank_id":
+            values[arg] = _first(select(Bank.id).order_by(Bank.id))
+        elif arg == "user_id":
+            values[arg] = owner.id
+        elif arg == "unit_id":
+            values[arg] = owner.unit_id
+        elif arg == "filename":
+            values[arg] = "css/app.css"
+        elif arg == "action":
+            continue  # filled from the rule's converter below
+        else:
+            raise AssertionError(f"no value for argument {arg!r} of {endpoint}: teach resolve() about it")
+    return values
+
+
+def _outcome(resp) -> str:
+    """ok, login (sent to sign in), denied (403/404), csrf (400) or the status code."""
+    if resp.status_code in (301, 302, 303) and "/login" in resp.headers.get("Location", ""):
+        return "login"
+    if resp.status_code < 400:
+        return "ok"
+    if resp.status_code in (403, 404):
+        return "denied"
+    if resp.status_code == 400:
+        return "csrf"
+    if resp.status_code == 401:
+        return "login"
+    return str(resp.status_code)
+
+
+def _routes(app):
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method
+
+
+@pytest.mark.slow
+def test_every_route_refuses_who_it_should(app):
+    """Is every route in the table, and does every visitor get what the table says?"""
+    from trainer.demo.service import seed_demo
+
+    seed_demo(echo=lambda *_: None)
+    world = World()
+    clients = {"anon": app.test_client()}
+    for name, user in world.people.items():
+        clients[name] = sign_in(app.test_client(), user)
+    discover = os.environ.get("ACCESS_DISCOVER")
+    missing, wrong, seen = [], [], set()
+    routes = sorted(_routes(app), key=lambda rm: (rm[0].endpoint, rm[1], rm[0].rule))
+    for rule, method in routes:
+        key = (rule.endpoint, method)
+        if key not in EXPECT and not discover:
+            missing.append(f"{rule.endpoint} {method} {rule.rule}")
+            continue
+        if (key, rule.rule) in seen:
+            continue
+        seen.add((key, rule.rule))
+        values = resolve(rule.endpoint, set(rule.arguments), world)
+        if "action" in rule.arguments:
+            values["action"] = sorted(rule._converters["action"].items)[0]
+        url = rule.build(values, append_unknown=False)[1]
+        allowed = EXPECT.get(key, frozenset())
+        got = {}
+        # refused visitors first, with a CSRF token; allowed ones last, without (POST) or plainly (GET)
+        for visitor in sorted(VISITORS, key=lambda v: v in allowed):
+            client = clients[visitor]
+            if method == "GET":
+                resp = client.get(url)
+            else:
+                resp = client.open(url, method=method, csrf=visitor not in allowed, data={})
+            got[visitor] = _outcome(resp)
+            resp.close()
+            if discover:
+                continue
+            if visitor in allowed:
+                want = {"ok"} if method == "GET" else {"csrf"}
+                if method == "GET" and rule.endpoint in ALLOWED_404:
+                    want = {"ok", "denied"}
+            else:
+                want = {"login"} if visitor == "anon" else {"denied"}
+            if got[visitor] not in want:
+                wrong.append(f"{rule.endpoint} {method} {url} as {visitor}: {got[visitor]} (expected {'/'.join(want)})")
+        if discover:
+            print(f"{rule.endpoint:40} {method:5} " + " ".join(f"{v}={got[v]}" for v in VISITORS))
+    assert not missing, "routes the access table does not cover:\n" + "\n".join(missing)
+    assert not wrong, f"{len(wrong)} wrong answers:\n" + "\n".join(wrong)
+    stale = {k for k in EXPECT if k not in {(r.endpoint, m) for r, m in routes}}
+    assert not stale, f"the table names routes that do not exist: {sorted(stale)}"
+    assert db.session.scalar(select(func.count()).select_from(world.owner.__class__)) > 40
+
