@@ -101,3 +101,18 @@ def test_migrations_build_the_models_schema_on_an_empty_database(empty_database_
             diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata)
         assert diff == [], f"migrations differ from models: {diff}"
         db.engine.dispose()
+
+
+def test_forms_drop_control_characters(app):
+    """Does every form drop control characters from typed text (PostgreSQL cannot store a NUL), keeping line breaks?"""
+    from wtforms import StringField, TextAreaField
+
+    from trainer.forms import Form
+
+    class Sample(Form):
+        name = StringField("名称")
+        body = TextAreaField("正文")
+
+    with app.test_request_context(method="POST", data={"name": "张\x00三\x1b", "body": "第一行\r\n第二行\t完"}):
+        form = Sample(meta={"csrf": False})
+        assert form.name.data == "张三" and form.body.data == "第一行\r\n第二行\t完"

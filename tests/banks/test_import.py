@@ -201,3 +201,17 @@ def test_xlsx_zip_with_no_sheet_data(app):
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("hello.txt", "hi")
     _fails(buf.getvalue(), "z.xlsx", "Excel")
+
+
+@pytest.mark.parametrize("where", ["stem", "option", "explanation"])
+def test_control_characters_are_refused_with_their_line(app, where):
+    """Does a NUL byte (a damaged file; PostgreSQL cannot store it) give a clear error on its line and import nothing?"""
+    text = "1. 题干{s}\nA. 甲{o}\nB. 乙\nANSWER: A\n".format(s="\x00" if where == "stem" else "",
+                                                         o="\x00" if where == "option" else "")
+    if where == "explanation":
+        text = '{"questions": [{"type": "single", "stem": "题干", "options": ["甲", "乙"], "answer": "A", ' \
+               '"explanation": "解析\\u0000"}]}'
+    fmt = "json" if where == "explanation" else "aiken"
+    report = importing.import_bank(text.encode(), f"damaged.{fmt}", fmt=fmt, bank_slug="damaged")
+    assert report.errors and any("控制字符" in e.reason for e in report.errors), report.errors
+    assert not report.written and _count(Question) == 0

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from trainer.cnnum import parse_article
+from trainer.forms import CONTROL_RE
 from trainer.grading.normalise import normalise_text
 from trainer.grading.types import BLANK_RE, LETTERS, TYPES, QuestionSpec, blank_count, check_question, type_from_text
 
@@ -276,9 +277,23 @@ def build_question(raw: RawQuestion, default_document: str = "", require_referen
     )
     if len(data.key) > 64:
         issues.append(Issue(line, "key", "编号不能超过 64 个字符"))
+    for fld in ("key", "stem", "options", "answer", "explanation", "reference", "tags", "chapter"):
+        if has_control(getattr(data, fld)):
+            issues.append(Issue(line, fld, "含有不可见的控制字符（如 \\x00），文件可能已损坏，请检查后重新导入"))
     for fld, reason in check_question(data.spec()):
         issues.append(Issue(line, fld, reason))
     return (None if issues else data), issues
+
+
+def has_control(value: Any) -> bool:
+    """Whether text anywhere in value holds a control character (tabs and line breaks are fine)."""
+    if isinstance(value, str):
+        return CONTROL_RE.search(value) is not None
+    if isinstance(value, dict):
+        return any(has_control(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(has_control(v) for v in value)
+    return False
 
 
 def answer_text(qtype: str, answer: Any) -> str:

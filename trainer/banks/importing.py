@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import insert, select
 
 from trainer.audit import service as audit
-from trainer.banks.content import Issue, QuestionData, build_question
+from trainer.banks.content import Issue, QuestionData, build_question, has_control
 from trainer.banks.importers import FORMATS, ParseError, RawBank, detect_format, parse
 from trainer.banks.models import Bank, Chapter, Question, QuestionStatus, QuestionVersion, ReviewState
 from trainer.extensions import db
@@ -103,6 +103,9 @@ def import_bank(data: bytes, filename: str, fmt: str | None = None, bank_slug: s
         report.errors.extend(exc.issues)
         return report
     report.warnings.extend(raw.warnings)
+    if has_control([raw.title, raw.source, raw.slug, [t for _, t in raw.chapters or []]]):
+        report.errors.append(Issue(0, "", "题库标题、来源或章节名含有不可见的控制字符（如 \\x00），文件可能已损坏"))
+        return report
 
     slug = (bank_slug or raw.slug or "").strip()
     if not slug:
