@@ -58,7 +58,7 @@ EXPECT: dict[tuple[str, str], frozenset[str]] = {
     ("banks.import_page", "POST"): _A, ("banks.question", "GET"): _A, ("banks.question_action", "POST"): _A,
     ("banks.question_edit", "GET"): _A, ("banks.question_edit", "POST"): _A, ("banks.question_new", "GET"): _A,
     ("banks.question_new", "POST"): _A, ("banks.questions", "GET"): _A, ("banks.template", "GET"): _A,
-    ("banks.reports", "GET"): _A, ("banks.report_handle", "POST"): _A,
+    ("banks.reports", "GET"): _A, ("banks.report_handle", "POST"): _A, ("banks.bank_review", "POST"): _A,
     # 纠错: admins, and those who have seen the question's answer (the owner here)
     ("banks.report", "GET"): OWNER_ADMIN, ("banks.report", "POST"): OWNER_ADMIN,
     # source texts: everyone reads, admins load and review

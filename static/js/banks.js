@@ -1,3 +1,13 @@
+// Question list: one box ticks every unreviewed question of the page for review at once.
+(function () {
+  "use strict";
+  var all = document.getElementById("tick-all");
+  if (!all) { return; }
+  all.addEventListener("change", function () {
+    document.querySelectorAll("#bulk-review input[name=question_id]").forEach(function (box) { box.checked = all.checked; });
+  });
+})();
+
 // Question form: show only the answer fields of the chosen type (everything stays usable without JS).
 (function () {
   "use strict";

@@ -105,6 +105,29 @@ def test_review_needs_another_admin(app, login_as, make_bank):
     assert q.review_state == ReviewState.reviewed and q.reviewed_by_name == other.user.name
 
 
+def test_bulk_review_of_ticked_drafts(app, login_as, make_bank):
+    """Does ticking drafts on the list review them at once, skipping the ones the reviewer wrote?"""
+    bank = make_bank(4, review="draft")
+    author = login_as(Role.admin)
+    ids = [q.id for q in db.session.scalars(select(Question).order_by(Question.id))]
+    author.post(f"/admin/questions/{ids[0]}/edit", data={
+        "type": "judge", "chapter_id": db.session.get(Question, ids[0]).chapter_id, "stem": "改成判断",
+        "judge_answer": "true", "difficulty": 2})
+    page = author.get(f"/admin/banks/{bank.slug}/questions?review=draft").get_data(as_text=True)
+    assert page.count('name="question_id"') == 4 and "审核通过所选" in page
+    resp = author.post(f"/admin/banks/{bank.slug}/review", data={"question_id": ids[:3]}, follow_redirects=True)
+    assert "已审核通过 2 题；1 题是您编写或修改的" in resp.get_data(as_text=True)
+    db.session.expire_all()
+    states = [db.session.get(Question, i).review_state for i in ids]
+    assert states == [ReviewState.draft, ReviewState.reviewed, ReviewState.reviewed, ReviewState.draft]
+    resp = author.post(f"/admin/banks/{bank.slug}/review", data={}, follow_redirects=True)
+    assert "请先勾选要审核的题目" in resp.get_data(as_text=True)
+    cadre = login_as(Role.cadre)
+    assert cadre.post(f"/admin/banks/{bank.slug}/review", data={"question_id": ids[3:]}).status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Question, ids[3]).review_state == ReviewState.draft
+
+
 def test_retire_and_restore(admin, make_bank):
     """Can a question be retired and restored?"""
     make_bank(1)

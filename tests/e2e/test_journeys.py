@@ -105,11 +105,13 @@ def test_admin_builds_a_quiz_and_a_cadre_takes_it(page, browser, browser_context
     rp = second.new_page()
     rp.on("dialog", lambda d: d.accept())
     browser_login(rp, live_server, reviewer)
-    for q in questions:
-        rp.goto(f"{live_server}/admin/questions/{q.id}")
-        rp.click("button:has-text('审核通过')")
-        rp.wait_for_load_state()
-        assert "已审核通过" in rp.content()
+    rp.goto(f"{live_server}/admin/banks/journey-bank/questions?review=draft")
+    rp.check("#tick-all")
+    assert rp.locator("input[name=question_id]:checked").count() == 5
+    snap(rp, "reviewer-drafts")
+    rp.click("button:has-text('审核通过所选')")
+    rp.wait_for_load_state()
+    assert "已审核通过 5 题" in rp.content()
     snap(rp, "reviewer-reviewed")
     second.close()
 

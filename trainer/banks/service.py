@@ -248,6 +248,31 @@ def review_question(actor, question: Question, ip: str = "") -> None:
     db.session.commit()
 
 
+def review_many(actor, bank: Bank, question_ids: list[int], ip: str = "") -> tuple[int, int]:
+    """Mark the chosen unreviewed questions of bank reviewed, skipping those whose current version the actor
+    wrote; returns (reviewed, skipped as own)."""
+    ids = {int(i) for i in question_ids}
+    if not ids:
+        raise ServiceError("请先勾选要审核的题目")
+    questions = list(db.session.scalars(select(Question).where(
+        Question.bank_id == bank.id, Question.id.in_(ids), Question.review_state != ReviewState.reviewed)))
+    reviewed = skipped = 0
+    now = utcnow()
+    for question in questions:
+        author = question.current.created_by_id or question.author_id
+        if author is not None and author == actor.id:
+            skipped += 1
+            continue
+        question.review_state = ReviewState.reviewed
+        question.reviewed_by_id, question.reviewed_by_name, question.reviewed_at = actor.id, actor.name, now
+        question.review_note = ""
+        reviewed += 1
+    if reviewed:
+        audit.record(actor, "question.review", f"{bank.slug}：批量审核 {reviewed} 题", ip=ip, count=reviewed)
+    db.session.commit()
+    return reviewed, skipped
+
+
 def mark_for_rereview(actor, bank: Bank, source_version: str | None = None, article_numbers: list[int] | None = None,
                       note: str = "", ip: str = "", commit: bool = True, documents: list[str] | None = None) -> int:
     """Mark reviewed questions (of one source version, or on some articles of some documents) for re-review;

@@ -117,7 +117,24 @@ def questions(slug: str):
         q=request.args.get("q") or None)
     page = service.list_questions(bank, flt, page_arg())
     return render_template("banks/questions.html", bank=bank, page=page, flt=flt, types=TYPE_LABELS,
-                           tags=service.bank_tags(bank), review_states=ReviewState)
+                           tags=service.bank_tags(bank), review_states=ReviewState, bulk=ConfirmForm())
+
+
+@bp.post("/admin/banks/<slug>/review")
+@admin_required
+def bank_review(slug: str):
+    """Review the ticked questions of a list page at once (each by an admin other than its author)."""
+    bank = service.get_bank(slug)
+    if ConfirmForm().validate_on_submit():
+        try:
+            reviewed, skipped = service.review_many(current_user, bank, request.form.getlist("question_id", type=int),
+                                                    ip=client_ip())
+        except ServiceError as exc:
+            flash(exc.message, "danger")
+        else:
+            flash(f"已审核通过 {reviewed} 题" + (f"；{skipped} 题是您编写或修改的，须由另一位管理员审核" if skipped else ""),
+                  "success" if reviewed else "warning")
+    return redirect(request.referrer or url_for("banks.questions", slug=slug, review="draft"))
 
 
 def _question_form(bank, form):
