@@ -66,7 +66,16 @@ def _empty_tables() -> None:
     tables = list(reversed(_db.metadata.sorted_tables))
     with _db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
-            conn.execute(text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+            # DELETE from the tables that have rows (TRUNCATE of every table costs about a second per test),
+            # with foreign-key triggers off for the transaction, then restart their id sequences
+            probe = " UNION ALL ".join(f"SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM \"{t.name}\")" for t in tables)
+            used = {row[0] for row in conn.execute(text(probe))}
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+            for t in tables:
+                if t.name in used:
+                    conn.execute(t.delete())
+                    if "id" in t.columns and t.columns["id"].autoincrement in (True, "auto"):
+                        conn.execute(text(f"SELECT setval(pg_get_serial_sequence('\"{t.name}\"', 'id'), 1, false)"))
         else:
             conn.execute(text("PRAGMA foreign_keys=OFF"))
             for t in tables:
