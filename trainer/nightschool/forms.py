@@ -87,6 +87,6 @@ class LeaveForm(Form):
 
 
 class RatingForm(Form):
-    score = RadioField("评分", coerce=int, choices=[(i, str(i)) for i in range(5, 0, -1)],
+    score = RadioField("评分", coerce=int, choices=options((i, str(i)) for i in range(5, 0, -1)),
                        validators=[Optional()], validate_choice=False)
     comment = TextAreaField("意见建议（匿名，主讲人看不到您的姓名）", validators=[Optional(), Length(max=500)])
