@@ -255,7 +255,7 @@ def test_ratings_by_attendees_anonymous_to_lecturer(make_session, make_user):
     with pytest.raises(ServiceError, match="不能评价自己"):
         service.rate_session(lecturer, s, 5, "")
     [row] = service.lecture_ratings(lecturer.id)
-    assert row.count == 2 and row.average == 4.5 and row.comments == ["讲得好"]
+    assert row.count == 2 and row.average == 4.5 and row.comments == [("讲得好", 1)]
     assert not any(hasattr(c, "user_id") for c in row.comments)
 
 

@@ -7,7 +7,15 @@ from openpyxl import load_workbook
 
 from trainer.extensions import db
 from trainer.nightschool import checkin, service
-from trainer.nightschool.models import Attendance, AttendanceStatus, LeaveRequest, LeaveState, Material, NightSession, Term
+from trainer.nightschool.models import (
+    Attendance,
+    AttendanceStatus,
+    LeaveRequest,
+    LeaveState,
+    Material,
+    NightSession,
+    Term,
+)
 from trainer.org.models import Role
 
 

@@ -31,20 +31,13 @@ from trainer.timeutil import from_local, local_today, utcnow
 
 WEEKS = 8
 AHEAD = 4
-CHAPTERS = [
-    ("《中国共产党统一战线工作条例》总则", "第一章 总则"),
-    ("统一战线的工作范围和对象", "第二章 工作范围和对象"),
-    ("统战工作的组织领导和工作机构", "第三章 组织领导和工作机构"),
-    ("多党合作和政治协商", "第四章 中国共产党同各民主党派的合作共事"),
-    ("党外知识分子和新的社会阶层人士工作", "第六章 党外知识分子工作"),
-    ("《宗教事务条例》要点解读", "宗教事务条例 第一至三章"),
-    ("宗教活动场所财务管理办法", "宗教活动场所财务管理办法"),
-    ("互联网宗教信息服务管理", "互联网宗教信息服务管理办法"),
-    ("铸牢中华民族共同体意识", "民族团结进步"),
-    ("民营经济人士思想政治引导", "第八章 非公有制经济人士统战工作"),
-    ("港澳台海外统战工作", "第九章 港澳台海外统战工作"),
-    ("统一战线工作的保障", "第十章 统一战线工作的保障"),
-    ("统战干部履职能力提升（结业讲座）", "综合复习"),
+# topics of the sessions to come (the past ones follow the chapters of their weekly quizzes)
+AHEAD_TOPICS = [
+    ("《宗教事务条例》综合复习", "宗教事务条例 全文"),
+    ("宗教活动场所财务管理办法解读", "宗教活动场所财务管理办法"),
+    ("互联网宗教信息服务管理办法解读", "互联网宗教信息服务管理办法"),
+    ("铸牢中华民族共同体意识（结业讲座）", "民族团结进步"),
+    ("《中国共产党统一战线工作条例》导读", "统一战线工作条例 总则"),
 ]
 PLACES = ["市委党校报告厅", "统战部三楼会议室", "市民族宗教活动中心"]
 COMMENTS = ["案例讲得很实在，和基层工作贴得紧。", "条文解读清楚，希望多留一些讨论时间。", "资料很有用，回去再细看。",
@@ -115,7 +108,11 @@ def seed(ctx: dict) -> None:
     db.session.flush()
     sessions = []
     for n, week in enumerate(range(-WEEKS, AHEAD + 1)):
-        topic, chapter = CHAPTERS[n % len(CHAPTERS)]
+        if week <= 0 and n < len(quizzes):
+            chapter = quizzes[n].title.split("：", 1)[-1]
+            topic = f"《宗教事务条例》{chapter}解读"
+        else:
+            topic, chapter = AHEAD_TOPICS[(week - 1) % len(AHEAD_TOPICS)]
         s = NightSession(term_id=term.id, topic=topic, chapter=chapter, starts_at=_wednesday(week, 19, 0),
                          ends_at=_wednesday(week, 20, 30), place=PLACES[0] if n % 4 else PLACES[1], hours=1.5,
                          lecturer_id=leaders[n % len(leaders)].id,
@@ -168,8 +165,9 @@ def seed(ctx: dict) -> None:
                                               rng.choice([CheckinMethod.code, CheckinMethod.qr])),
                                       recorded_by_id=u.id if at else admin.id, updated_at=at or s.starts_at))
             if at and u.id != s.lecturer_id and rng.random() < .45:
+                comment = rng.choice(COMMENTS) if rng.random() < .3 else ""
                 db.session.add(Rating(session_id=s.id, user_id=u.id, score=rng.choice([5, 5, 5, 4, 4, 4, 3]),
-                                      comment=rng.choice(COMMENTS), created_at=s.ends_at + timedelta(hours=1)))
+                                      comment=comment, created_at=s.ends_at + timedelta(hours=1)))
     # leave requests for the next session: one waiting for approval, one already approved
     upcoming = next((s for s in sessions if s.starts_at > now and not s.cancelled), None)
     if upcoming is not None:

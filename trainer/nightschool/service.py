@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import secrets
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -753,7 +754,7 @@ class LectureRatings:
     session: NightSession
     count: int
     average: float | None
-    comments: list[str]
+    comments: list[tuple[str, int]]  # each distinct comment and how many wrote it
 
 
 def lecture_ratings(lecturer_id: int) -> list[LectureRatings]:
@@ -771,7 +772,7 @@ def lecture_ratings(lecturer_id: int) -> list[LectureRatings]:
             comments.setdefault(sid, []).append(comment)
     return [LectureRatings(s, len(scores.get(s.id, [])),
                            round(sum(scores[s.id]) / len(scores[s.id]), 2) if scores.get(s.id) else None,
-                           comments.get(s.id, [])) for s in sessions]
+                           Counter(comments.get(s.id, [])).most_common()) for s in sessions]
 
 
 def rating_summary(session_ids: list[int]) -> dict[int, tuple[int, float]]:

@@ -1,6 +1,6 @@
 """Night school for cadres (sessions, check-in, leave, ratings, calendar, hours) and for admins (terms,
 series, attendance, materials, the check-in screen, leave approval, hours records)."""
-from datetime import date
+from datetime import date, time
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -272,6 +272,7 @@ def admin_series(term_id: int):
             apply_error(form, exc)
     elif request.method == "GET":
         form.first_day.data, form.last_day.data = max(term.starts_on, local_today()), term.ends_on
+        form.start.data, form.end.data = time(19), time(20, 30)
     return render_template("nightschool/admin_series.html", form=form, term=term)
 
 
