@@ -30,6 +30,21 @@ navigation.add(
 )
 
 
+def _flash_outcome(action) -> None:
+    """Run a service call that returns its success message; show that, or the rule it broke."""
+    try:
+        flash(action(), "success")
+    except ServiceError as exc:
+        flash(exc.message, "danger")
+
+
+def _valid(form, message: str):
+    """The form if it validates (CSRF and field limits), else a ServiceError with message."""
+    if not form.validate_on_submit():
+        raise ServiceError(message)
+    return form
+
+
 def _visible_session(session_id: int):
     s = service.get_session(session_id)
     require(service.can_view(s, current_user))
@@ -75,15 +90,8 @@ def checkin_page(session_id: int):
 @signed_in
 def leave(session_id: int):
     s = _visible_session(session_id)
-    form = f.LeaveForm()
-    if not form.validate_on_submit():
-        flash("请假事由不超过 300 字", "danger")
-    else:
-        try:
-            service.request_leave(current_user, s, form.reason.data)
-            flash("请假申请已提交，等待管理员审批", "success")
-        except ServiceError as exc:
-            flash(exc.message, "danger")
+    _flash_outcome(lambda: service.request_leave(
+        current_user, s, _valid(f.LeaveForm(), "请假事由不超过 300 字").reason.data) and "请假申请已提交，等待管理员审批")
     return redirect(url_for("nightschool.session", session_id=s.id))
 
 
@@ -93,11 +101,7 @@ def withdraw_leave(session_id: int):
     s = _visible_session(session_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        service.withdraw_leave(current_user, s)
-        flash("已撤回请假申请", "success")
-    except ServiceError as exc:
-        flash(exc.message, "danger")
+    _flash_outcome(lambda: service.withdraw_leave(current_user, s) or "已撤回请假申请")
     return redirect(url_for("nightschool.session", session_id=s.id))
 
 
@@ -106,13 +110,8 @@ def withdraw_leave(session_id: int):
 def rate(session_id: int):
     s = _visible_session(session_id)
     form = f.RatingForm()
-    try:
-        if not form.validate_on_submit():
-            raise ServiceError("意见建议不超过 500 字")
-        service.rate_session(current_user, s, form.score.data, form.comment.data)
-        flash("感谢您的评价", "success")
-    except ServiceError as exc:
-        flash(exc.message, "danger")
+    _flash_outcome(lambda: service.rate_session(current_user, s, _valid(form, "意见建议不超过 500 字").score.data,
+                                                form.comment.data) and "感谢您的评价")
     return redirect(url_for("nightschool.session", session_id=s.id))
 
 
@@ -328,11 +327,7 @@ def admin_attendance(session_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     marks = {int(k[2:]): v for k, v in request.form.items() if k.startswith("u-") and k[2:].isdigit()}
-    try:
-        n = service.mark_attendance(current_user, s, marks, ip=client_ip())
-        flash(f"已保存考勤（{n} 人有变动）", "success")
-    except ServiceError as exc:
-        flash(exc.message, "danger")
+    _flash_outcome(lambda: f"已保存考勤（{service.mark_attendance(current_user, s, marks, ip=client_ip())} 人有变动）")
     return redirect(url_for("nightschool.admin_session", session_id=s.id))
 
 
@@ -342,14 +337,15 @@ def admin_material_upload(session_id: int):
     s = service.get_session(session_id)
     form = f.MaterialForm()
     upload = form.file.data if form.validate_on_submit() else None
-    try:
+
+    def upload_it():
         if upload is None or not getattr(upload, "filename", ""):
             raise ServiceError("请选择文件")
         service.add_material(current_user, s, upload.read(service.MATERIAL_MAX_BYTES + 1), upload.filename,
                              ip=client_ip())
-        flash("资料已上传", "success")
-    except ServiceError as exc:
-        flash(exc.message, "danger")
+        return "资料已上传"
+
+    _flash_outcome(upload_it)
     return redirect(url_for("nightschool.admin_session", session_id=s.id))
 
 
@@ -370,14 +366,9 @@ def admin_material_delete(material_id: int):
 def admin_move(session_id: int):
     s = service.get_session(session_id)
     form = f.MoveForm()
-    try:
-        if not form.validate_on_submit():
-            raise ServiceError("请正确填写新的时间和原因")
-        service.move_session(current_user, s, from_local(form.starts_at.data), from_local(form.ends_at.data),
-                             form.reason.data, ip=client_ip())
-        flash("已调整时间，参加人员将看到调整说明", "success")
-    except ServiceError as exc:
-        flash(exc.message, "danger")
+    _flash_outcome(lambda: service.move_session(
+        current_user, s, from_local(_valid(form, "请正确填写新的时间和原因").starts_at.data),
+        from_local(form.ends_at.data), form.reason.data, ip=client_ip()) and "已调整时间，参加人员将看到调整说明")
     return redirect(url_for("nightschool.admin_session", session_id=s.id))
 
 
@@ -386,13 +377,9 @@ def admin_move(session_id: int):
 def admin_cancel(session_id: int):
     s = service.get_session(session_id)
     form = f.CancelForm()
-    try:
-        if not form.validate_on_submit():
-            raise ServiceError("取消原因不超过 200 字")
-        service.cancel_session(current_user, s, form.reason.data, ip=client_ip())
-        flash("已取消该课次，参加人员将看到取消原因", "success")
-    except ServiceError as exc:
-        flash(exc.message, "danger")
+    _flash_outcome(lambda: service.cancel_session(
+        current_user, s, _valid(form, "取消原因不超过 200 字").reason.data, ip=client_ip())
+        and "已取消该课次，参加人员将看到取消原因")
     return redirect(url_for("nightschool.admin_session", session_id=s.id))
 
 
@@ -442,11 +429,8 @@ def admin_decide_leave(leave_id: int, decision: str):
     leave = service.get_leave(leave_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        service.decide_leave(current_user, leave, decision == "approve", ip=client_ip())
-        flash("已批准请假" if decision == "approve" else "已驳回请假", "success")
-    except ServiceError as exc:
-        flash(exc.message, "danger")
+    _flash_outcome(lambda: service.decide_leave(current_user, leave, decision == "approve", ip=client_ip())
+                   and ("已批准请假" if decision == "approve" else "已驳回请假"))
     nxt = request.form.get("next", "")
     return redirect(nxt if nxt.startswith("/") and not nxt.startswith("//") else url_for("nightschool.admin_leave"))
 
