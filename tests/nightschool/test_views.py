@@ -229,3 +229,16 @@ def test_rating_page_and_lecturer_view(login_as, make_session, make_user):
     assert "案例很实在" in html and "评分人甲" not in html
     other = login_as("cadre").get(f"/nightschool/lecturers/{lecturer.id}").get_data(as_text=True)
     assert "案例很实在" not in other and s.topic in other
+
+
+def test_own_hours_record_prints_and_exports(login_as, make_session):
+    """Does a cadre see their own study-hours record and export it to Excel?"""
+    s = make_session(starts_in=-timedelta(days=1))
+    cadre = login_as("cadre")
+    db.session.add(Attendance(session_id=s.id, user_id=cadre.user.id, status=AttendanceStatus.late))
+    db.session.commit()
+    html = cadre.get("/nightschool/hours").get_data(as_text=True)
+    assert "已获学时" in html and "迟到计一半学时" in html
+    resp = cadre.get(f"/nightschool/hours?term={s.term_id}&format=xlsx")
+    rows = list(load_workbook(io.BytesIO(resp.data)).worksheets[0].iter_rows(values_only=True))
+    assert rows[1][5] == "迟到" and rows[1][7] == 0.75 and rows[-1][0] == "合计"

@@ -123,6 +123,23 @@ def terms_of(user: User) -> list[Term]:
     return [t for t in service.list_terms() if t.id in seen]
 
 
+PERSON_HEADER = ["课次", "日期", "开始", "结束", "主讲", "考勤", "学时", "计入学时"]
+STATUS_LABELS = {"present": "出席", "late": "迟到", "leave": "请假", "absent": "缺席", None: "未开始"}
+
+
+def person_rows(record: HoursRecord) -> list[list]:
+    """One cadre's record, a row per session, then the totals."""
+    from trainer.timeutil import format_local
+
+    rows = [[line.session.topic, format_local(line.session.starts_at, "%Y-%m-%d"),
+             format_local(line.session.starts_at, "%H:%M"), format_local(line.session.ends_at, "%H:%M"),
+             line.session.lecturer.name if line.session.lecturer else "",
+             STATUS_LABELS[line.status] + ("（测验未通过）" if line.quiz_passed is False else ""),
+             line.session.hours, line.credited if line.status else ""] for line in record.lines]
+    rows.append(["合计", "", "", "", "", f"出勤率 {record.rate:.0%}", record.scheduled, record.credited])
+    return rows
+
+
 EXPORT_HEADER = ["姓名", "单位", "职务", "应参加（次）", "出席", "迟到", "请假", "缺席", "出勤率", "应修学时",
                  "已获学时", "结业要求学时", "请假学时", "请假超过1/7", "测验未通过（次）", "是否达到结业要求"]
 

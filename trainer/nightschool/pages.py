@@ -58,7 +58,10 @@ def admin_session(s: NightSession) -> dict:
 def term_page(term) -> dict:
     sessions = service.term_sessions(term)
     live = [s for s in sessions if not s.cancelled]
-    return {"term": term, "sessions": sessions, "counts": service.session_counts(live),
+    units = service.attendance_by_unit(term.id)
+    expected = sum(u["expected"] for u in units)
+    overall = sum(u["attended"] for u in units) / expected if expected else None
+    return {"term": term, "sessions": sessions, "counts": service.session_counts(live), "overall": overall,
             "ratings": service.rating_summary([s.id for s in live]),
-            "units": service.attendance_by_unit(term.id), "state": service.window_state,
+            "units": units, "state": service.window_state,
             "pending": len([x for x in service.list_leave() if x.session.term_id == term.id])}

@@ -172,8 +172,15 @@ def my_hours():
     terms = hours.terms_of(current_user)
     term = next((t for t in terms if t.id == request.args.get("term", type=int)), terms[0] if terms else None)
     record = hours.record_for(term, current_user) if term else None
+    if record and request.args.get("format") == "xlsx":
+        return _person_xlsx(term, current_user, record)
     return render_template("nightschool/hours.html", terms=terms, term=term, record=record, person=current_user,
                            admin_view=False)
+
+
+def _person_xlsx(term, person, record):
+    data = build_workbook([(person.name, hours.PERSON_HEADER, hours.person_rows(record))])
+    return xlsx_download(data, f"{term.title}-{person.name}-学时记录.xlsx")
 
 
 @bp.get("/nightschool/terms/<int:term_id>/rota")
@@ -451,5 +458,8 @@ def admin_hours(term_id: int):
 def admin_person_hours(term_id: int, user_id: int):
     term = service.get_term(term_id)
     person = org.get_user(user_id)
-    return render_template("nightschool/hours.html", terms=[term], term=term, person=person,
-                           record=hours.record_for(term, person), admin_view=True)
+    record = hours.record_for(term, person)
+    if record and request.args.get("format") == "xlsx":
+        return _person_xlsx(term, person, record)
+    return render_template("nightschool/hours.html", terms=[term], term=term, person=person, record=record,
+                           admin_view=True)
