@@ -37,3 +37,13 @@
     });
   });
 })();
+// Session and series forms: the unit list matters only when the audience is "chosen units".
+(function () {
+  "use strict";
+  var audience = document.querySelector("select[name='audience']");
+  var units = document.querySelector(".night-units");
+  if (!audience || !units) { return; }
+  var sync = function () { units.hidden = audience.value !== "units"; };
+  audience.addEventListener("change", sync);
+  sync();
+})();

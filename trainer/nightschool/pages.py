@@ -29,7 +29,7 @@ def my_index(user: User) -> dict:
     term = service.current_term()
     record = hours.record_for(term, user) if term and user.role != Role.admin else None
     return {"this_week": this_week, "upcoming": upcoming, "past": past, "mine": mine, "term": term,
-            "record": record, "now": now, "is_open": checkin.is_open, "state": service.window_state}
+            "record": record, "now": now, "lecturing": bool(service.lectures_of(user.id)), "is_open": checkin.is_open, "state": service.window_state}
 
 
 def session_page(s: NightSession, user: User) -> dict:

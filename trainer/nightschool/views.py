@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from trainer import navigation
 from trainer.auth.permissions import admin_required, require, signed_in
+from trainer.certificates.service import public_base_url
 from trainer.errors import ServiceError
 from trainer.forms import options
 from trainer.nightschool import calendar, checkin, hours, pages, service
@@ -143,7 +144,7 @@ def calendar_view():
 def subscribe():
     token = calendar.feed_token(current_user)
     return render_template("nightschool/subscribe.html", confirm=ConfirmForm(),
-                           url=url_for("nightschool.feed", token=token, _external=True))
+                           url=public_base_url() + url_for("nightschool.feed", token=token))
 
 
 @bp.post("/nightschool/subscribe/reset")
@@ -416,7 +417,7 @@ def admin_code(session_id: int):
 def admin_qr(session_id: int):
     s = service.get_session(session_id)
     code, _left = checkin.current_code(s)
-    url = url_for("nightschool.checkin_page", session_id=s.id, code=code, _external=True)
+    url = public_base_url() + url_for("nightschool.checkin_page", session_id=s.id, code=code)
     resp = Response(checkin.qr_png(url), mimetype="image/png")
     resp.headers["Cache-Control"] = "no-store"
     return resp
