@@ -85,7 +85,7 @@ def test_linked_quiz_opens_when_the_session_ends(make_session, make_user, make_e
     data = service.SessionData(topic=s.topic, starts_at=s.starts_at, ends_at=s.ends_at, quiz_id=exam.id)
     service.save_session(admin, s.term, data, s)
     assert exam.opens_at == s.ends_at and exam.closes_at > s.ends_at
-    assert service.session_for_exam(exam.id) == s
+    assert service.session_for_exam(exam.id) == s and exam.night_session == s
     other = make_session(starts_in=timedelta(days=8), term=s.term)
     with pytest.raises(ServiceError, match="已关联"):
         service.save_session(admin, s.term, service.SessionData(topic="x", starts_at=other.starts_at,

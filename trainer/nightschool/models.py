@@ -16,7 +16,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from trainer.exams.models import Exam
 from trainer.extensions import db
@@ -112,7 +112,8 @@ class NightSession(db.Model):
 
     term: Mapped[Term] = relationship(back_populates="sessions")
     lecturer: Mapped[User | None] = relationship()
-    quiz: Mapped[Exam | None] = relationship()
+    # exam.night_session leads back from the quiz to its session (the Exam model itself stays unchanged)
+    quiz: Mapped[Exam | None] = relationship(backref=backref("night_session", uselist=False))
     audience_units: Mapped[list[OrgUnit]] = relationship(secondary="night_session_unit")
     materials: Mapped[list[Material]] = relationship(back_populates="session", order_by="Material.id",
                                                      cascade="all, delete-orphan")
