@@ -298,3 +298,9 @@ def test_sessions_for_user_include_lectures(make_session, make_user, make_unit):
     assert s in service.sessions_for(lecturer) and service.can_view(s, lecturer)
     outsider = make_user()
     assert s not in service.sessions_for(outsider) and not service.can_view(s, outsider)
+
+
+def test_shown_name_is_cleaned(make_session, make_user):
+    """Are quotes, angle brackets and control characters dropped from the name shown for a material?"""
+    m = service.add_material(make_user(Role.admin), make_session(), b"%PDF-1.4", 'C:\\tmp\\"讲义"<1>\r.pdf')
+    assert m.filename == "讲义1.pdf"

@@ -7,6 +7,7 @@ Self check-in is in checkin.py, study hours in hours.py, the calendar and .ics f
 from __future__ import annotations
 
 import io
+import re
 import secrets
 import zipfile
 from collections import Counter
@@ -449,7 +450,8 @@ def _material_folder() -> Path:
 def add_material(actor, s: NightSession, data: bytes, filename: str, ip: str = "") -> Material:
     """Store an uploaded file for a session under a generated name."""
     kind = check_material(data, filename)
-    shown = Path((filename or "").replace("\\", "/")).name.strip()[:200] or f"资料.{kind}"
+    shown = re.sub(r'[\x00-\x1f"<>:*?|]', "", Path((filename or "").replace("\\", "/")).name).strip()[:200]
+    shown = shown if "." in shown else f"资料.{kind}"
     stored = f"{secrets.token_hex(16)}.{kind}"
     (_material_folder() / stored).write_bytes(data)
     m = Material(session_id=s.id, filename=shown, stored_name=stored, kind=kind, size=len(data),
