@@ -60,6 +60,7 @@ def test_cadre_cannot_open_admin_pages(login_as, make_session, make_user, role):
     for url in [f"/admin/nightschool/sessions/{s.id}/attendance", f"/admin/nightschool/sessions/{s.id}/cancel",
                 f"/admin/nightschool/materials/{m.id}/delete", f"/admin/nightschool/leave/{leave.id}/approve"]:
         assert c.post(url, data={"reason": "x"}).status_code == 403, url
+    db.session.expire_all()
     assert not s.cancelled and db.session.query(Material).count() == 1 and leave.state == LeaveState.pending
 
 
@@ -242,3 +243,24 @@ def test_own_hours_record_prints_and_exports(login_as, make_session):
     resp = cadre.get(f"/nightschool/hours?term={s.term_id}&format=xlsx")
     rows = list(load_workbook(io.BytesIO(resp.data)).worksheets[0].iter_rows(values_only=True))
     assert rows[1][5] == "迟到" and rows[1][7] == 0.75 and rows[-1][0] == "合计"
+
+
+def test_admin_edits_the_rota(login_as, make_session, make_user):
+    """Can an admin set lecturers and chapters for several weeks at once, and is an unknown lecturer refused?"""
+    admin = login_as("admin")
+    leader = make_user(Role.mentor, name="张部长")
+    s1 = make_session(starts_in=timedelta(days=1))
+    s2 = make_session(starts_in=timedelta(days=8), term=s1.term)
+    assert f'name="l-{s2.id}"' in admin.get(f"/admin/nightschool/terms/{s1.term_id}/rota").get_data(as_text=True)
+    resp = admin.post(f"/admin/nightschool/terms/{s1.term_id}/rota",
+                      data={f"l-{s1.id}": leader.id, f"c-{s1.id}": "第一章 总则", f"l-{s2.id}": 0, f"c-{s2.id}": ""},
+                      follow_redirects=True)
+    assert "1 次课有变动" in resp.get_data(as_text=True)
+    db.session.expire_all()
+    assert (s1.lecturer_id, s1.chapter, s2.lecturer_id) == (leader.id, "第一章 总则", None)
+    resp = admin.post(f"/admin/nightschool/terms/{s1.term_id}/rota", data={f"l-{s2.id}": 99999, f"c-{s2.id}": "x"},
+                      follow_redirects=True)
+    db.session.expire_all()
+    assert "所选主讲人不存在" in resp.get_data(as_text=True) and s2.lecturer_id is None
+    assert "张部长" in login_as("cadre").get(f"/nightschool/terms/{s1.term_id}/rota").get_data(as_text=True)
+    assert login_as("cadre").get(f"/admin/nightschool/terms/{s1.term_id}/rota").status_code == 403

@@ -43,7 +43,7 @@ from trainer.timeutil import format_local, from_local, to_local, utcnow
 audit.register_actions({
     "night.term": "保存夜校期次", "night.session": "保存夜校课次", "night.series": "批量排课",
     "night.move": "调整夜校时间", "night.cancel": "取消夜校课次", "night.material": "上传夜校资料",
-    "night.material_delete": "删除夜校资料", "night.attendance": "登记考勤", "night.leave": "审批请假",
+    "night.material_delete": "删除夜校资料", "night.attendance": "登记考勤", "night.leave": "审批请假", "night.rota": "修改讲课安排",
 })
 
 MATERIAL_MAX_BYTES = 8 * 1024 * 1024
@@ -254,6 +254,29 @@ def create_series(actor, term: Term, data: SeriesData, ip: str = "") -> list[Nig
     audit.record(actor, "night.series", term.title, ip=ip, term_id=term.id, count=len(made))
     db.session.commit()
     return made
+
+
+def save_rota(actor, term: Term, rota: dict[int, tuple[int | None, str]], ip: str = "") -> int:
+    """Set who lectures which session on which chapter (领导干部上讲台); returns how many sessions changed."""
+    sessions = {s.id: s for s in term_sessions(term)}
+    if any(sid not in sessions for sid in rota):
+        raise ServiceError("讲课安排中有不属于本期的课次，未保存")
+    lecturer_ids = {lid for lid, _ in rota.values() if lid}
+    known = set(db.session.scalars(select(User.id).where(User.id.in_(lecturer_ids))))
+    if lecturer_ids - known:
+        raise ServiceError("所选主讲人不存在，未保存")
+    if any(len(chapter.strip()) > 120 for _, chapter in rota.values()):
+        raise ServiceError("讲授章节不超过 120 字，未保存")
+    changed = 0
+    for sid, (lecturer_id, chapter) in rota.items():
+        s = sessions[sid]
+        if (s.lecturer_id, s.chapter) != (lecturer_id or None, chapter.strip()):
+            s.lecturer_id, s.chapter = lecturer_id or None, chapter.strip()
+            changed += 1
+    if changed:
+        audit.record(actor, "night.rota", term.title, ip=ip, term_id=term.id, changed=changed)
+    db.session.commit()
+    return changed
 
 
 def move_session(actor, s: NightSession, starts_at: datetime | None, ends_at: datetime | None, reason: str,

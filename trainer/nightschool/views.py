@@ -423,6 +423,21 @@ def admin_qr(session_id: int):
     return resp
 
 
+@bp.route("/admin/nightschool/terms/<int:term_id>/rota", methods=["GET", "POST"])
+@admin_required
+def admin_rota(term_id: int):
+    term = service.get_term(term_id)
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        rota = {int(k[2:]): (request.form.get(f"l-{k[2:]}", type=int), v) for k, v in request.form.items()
+                if k.startswith("c-") and k[2:].isdigit()}
+        _flash_outcome(lambda: f"已保存讲课安排（{service.save_rota(current_user, term, rota, ip=client_ip())} 次课有变动）")
+        return redirect(url_for("nightschool.admin_rota", term_id=term.id))
+    return render_template("nightschool/admin_rota.html", term=term, sessions=service.term_sessions(term),
+                           lecturers=service.lecturer_choices(), confirm=ConfirmForm())
+
+
 @bp.get("/admin/nightschool/leave")
 @admin_required
 def admin_leave():
