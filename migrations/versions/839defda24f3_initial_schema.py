@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 30334dc3bdf3
+Revision ID: 839defda24f3
 Revises: 
-Create Date: 2026-11-29 04:25:56.028889
+Create Date: 2026-11-29 08:32:30.090102
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '30334dc3bdf3'
+revision = '839defda24f3'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -43,6 +43,24 @@ def upgrade():
     sa.Column('locked_until', sa.DateTime(), nullable=True),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_login_throttle'))
     )
+    op.create_table('night_term',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=120), nullable=False),
+    sa.Column('starts_on', sa.Date(), nullable=False),
+    sa.Column('ends_on', sa.Date(), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('late_after_minutes', sa.Integer(), nullable=False),
+    sa.Column('late_credit', sa.Enum('full', 'half', 'none', name='latecredit', native_enum=False, length=24), nullable=False),
+    sa.Column('quiz_required', sa.Boolean(), nullable=False),
+    sa.Column('completion_percent', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint('ends_on >= starts_on', name=op.f('ck_night_term_dates_in_order')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_night_term'))
+    )
+    with op.batch_alter_table('night_term', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_night_term_ends_on'), ['ends_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_night_term_starts_on'), ['starts_on'], unique=False)
+
     op.create_table('org_unit',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=80), nullable=False),
@@ -228,6 +246,14 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_exam_opens_at'), ['opens_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_exam_published'), ['published'], unique=False)
 
+    op.create_table('night_checkin_throttle',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('failures', sa.Integer(), nullable=False),
+    sa.Column('first_failure_at', sa.DateTime(), nullable=True),
+    sa.Column('locked_until', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_night_checkin_throttle_user_id_user_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_night_checkin_throttle'))
+    )
     op.create_table('question',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('bank_id', sa.Integer(), nullable=False),
@@ -423,6 +449,36 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_exam_question_exam_id'), ['exam_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_exam_question_question_id'), ['question_id'], unique=False)
 
+    op.create_table('night_session',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('term_id', sa.Integer(), nullable=False),
+    sa.Column('topic', sa.String(length=200), nullable=False),
+    sa.Column('starts_at', sa.DateTime(), nullable=False),
+    sa.Column('ends_at', sa.DateTime(), nullable=False),
+    sa.Column('place', sa.String(length=120), nullable=False),
+    sa.Column('lecturer_id', sa.Integer(), nullable=True),
+    sa.Column('chapter', sa.String(length=120), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('hours', sa.Float(), nullable=False),
+    sa.Column('audience', sa.Enum('everyone', 'units', name='sessionaudience', native_enum=False, length=24), nullable=False),
+    sa.Column('quiz_id', sa.Integer(), nullable=True),
+    sa.Column('cancelled', sa.Boolean(), nullable=False),
+    sa.Column('notice', sa.String(length=300), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint('ends_at > starts_at', name=op.f('ck_night_session_times_in_order')),
+    sa.ForeignKeyConstraint(['lecturer_id'], ['user_account.id'], name=op.f('fk_night_session_lecturer_id_user_account'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['quiz_id'], ['exam.id'], name=op.f('fk_night_session_quiz_id_exam'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['term_id'], ['night_term.id'], name=op.f('fk_night_session_term_id_night_term'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_night_session')),
+    sa.UniqueConstraint('quiz_id', name=op.f('uq_night_session_quiz_id'))
+    )
+    with op.batch_alter_table('night_session', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_night_session_cancelled'), ['cancelled'], unique=False)
+        batch_op.create_index(batch_op.f('ix_night_session_lecturer_id'), ['lecturer_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_night_session_starts_at'), ['starts_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_night_session_term_id'), ['term_id'], unique=False)
+        batch_op.create_index('ix_night_session_term_start', ['term_id', 'starts_at'], unique=False)
+
     op.create_table('question_version',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('question_id', sa.Integer(), nullable=False),
@@ -565,6 +621,90 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_drill_item_user_id'), ['user_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_drill_item_version_id'), ['version_id'], unique=False)
 
+    op.create_table('night_attendance',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('session_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.Enum('present', 'late', 'leave', 'absent', name='attendancestatus', native_enum=False, length=24), nullable=False),
+    sa.Column('method', sa.Enum('code', 'qr', 'admin', 'leave', name='checkinmethod', native_enum=False, length=24), nullable=False),
+    sa.Column('checked_in_at', sa.DateTime(), nullable=True),
+    sa.Column('recorded_by_id', sa.Integer(), nullable=True),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['user_account.id'], name=op.f('fk_night_attendance_recorded_by_id_user_account'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['session_id'], ['night_session.id'], name=op.f('fk_night_attendance_session_id_night_session'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_night_attendance_user_id_user_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_night_attendance')),
+    sa.UniqueConstraint('session_id', 'user_id', name=op.f('uq_night_attendance_session_id_user_id'))
+    )
+    with op.batch_alter_table('night_attendance', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_night_attendance_session_id'), ['session_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_night_attendance_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_night_attendance_user_id'), ['user_id'], unique=False)
+
+    op.create_table('night_leave',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('session_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.String(length=300), nullable=False),
+    sa.Column('state', sa.Enum('pending', 'approved', 'rejected', name='leavestate', native_enum=False, length=24), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('decided_by_id', sa.Integer(), nullable=True),
+    sa.Column('decided_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['user_account.id'], name=op.f('fk_night_leave_decided_by_id_user_account'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['session_id'], ['night_session.id'], name=op.f('fk_night_leave_session_id_night_session'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_night_leave_user_id_user_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_night_leave')),
+    sa.UniqueConstraint('session_id', 'user_id', name=op.f('uq_night_leave_session_id_user_id'))
+    )
+    with op.batch_alter_table('night_leave', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_night_leave_session_id'), ['session_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_night_leave_state'), ['state'], unique=False)
+        batch_op.create_index(batch_op.f('ix_night_leave_user_id'), ['user_id'], unique=False)
+
+    op.create_table('night_material',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('session_id', sa.Integer(), nullable=False),
+    sa.Column('filename', sa.String(length=200), nullable=False),
+    sa.Column('stored_name', sa.String(length=64), nullable=False),
+    sa.Column('kind', sa.String(length=8), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
+    sa.Column('uploaded_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['session_id'], ['night_session.id'], name=op.f('fk_night_material_session_id_night_session'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['user_account.id'], name=op.f('fk_night_material_uploaded_by_id_user_account'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_night_material')),
+    sa.UniqueConstraint('stored_name', name=op.f('uq_night_material_stored_name'))
+    )
+    with op.batch_alter_table('night_material', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_night_material_session_id'), ['session_id'], unique=False)
+
+    op.create_table('night_rating',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('session_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('score', sa.Integer(), nullable=False),
+    sa.Column('comment', sa.String(length=500), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint('score BETWEEN 1 AND 5', name=op.f('ck_night_rating_score_range')),
+    sa.ForeignKeyConstraint(['session_id'], ['night_session.id'], name=op.f('fk_night_rating_session_id_night_session'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_night_rating_user_id_user_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_night_rating')),
+    sa.UniqueConstraint('session_id', 'user_id', name=op.f('uq_night_rating_session_id_user_id'))
+    )
+    with op.batch_alter_table('night_rating', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_night_rating_session_id'), ['session_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_night_rating_user_id'), ['user_id'], unique=False)
+
+    op.create_table('night_session_unit',
+    sa.Column('session_id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['session_id'], ['night_session.id'], name=op.f('fk_night_session_unit_session_id_night_session'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['unit_id'], ['org_unit.id'], name=op.f('fk_night_session_unit_unit_id_org_unit'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('session_id', 'unit_id', name=op.f('pk_night_session_unit'))
+    )
+    with op.batch_alter_table('night_session_unit', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_night_session_unit_unit_id'), ['unit_id'], unique=False)
+
     op.create_table('question_report',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('question_id', sa.Integer(), nullable=False),
@@ -632,6 +772,31 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_question_report_question_id'))
 
     op.drop_table('question_report')
+    with op.batch_alter_table('night_session_unit', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_night_session_unit_unit_id'))
+
+    op.drop_table('night_session_unit')
+    with op.batch_alter_table('night_rating', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_night_rating_user_id'))
+        batch_op.drop_index(batch_op.f('ix_night_rating_session_id'))
+
+    op.drop_table('night_rating')
+    with op.batch_alter_table('night_material', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_night_material_session_id'))
+
+    op.drop_table('night_material')
+    with op.batch_alter_table('night_leave', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_night_leave_user_id'))
+        batch_op.drop_index(batch_op.f('ix_night_leave_state'))
+        batch_op.drop_index(batch_op.f('ix_night_leave_session_id'))
+
+    op.drop_table('night_leave')
+    with op.batch_alter_table('night_attendance', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_night_attendance_user_id'))
+        batch_op.drop_index(batch_op.f('ix_night_attendance_status'))
+        batch_op.drop_index(batch_op.f('ix_night_attendance_session_id'))
+
+    op.drop_table('night_attendance')
     with op.batch_alter_table('drill_item', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_drill_item_version_id'))
         batch_op.drop_index(batch_op.f('ix_drill_item_user_id'))
@@ -671,6 +836,14 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_question_version_difficulty'))
 
     op.drop_table('question_version')
+    with op.batch_alter_table('night_session', schema=None) as batch_op:
+        batch_op.drop_index('ix_night_session_term_start')
+        batch_op.drop_index(batch_op.f('ix_night_session_term_id'))
+        batch_op.drop_index(batch_op.f('ix_night_session_starts_at'))
+        batch_op.drop_index(batch_op.f('ix_night_session_lecturer_id'))
+        batch_op.drop_index(batch_op.f('ix_night_session_cancelled'))
+
+    op.drop_table('night_session')
     with op.batch_alter_table('exam_question', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_exam_question_question_id'))
         batch_op.drop_index(batch_op.f('ix_exam_question_exam_id'))
@@ -723,6 +896,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_question_bank_id'))
 
     op.drop_table('question')
+    op.drop_table('night_checkin_throttle')
     with op.batch_alter_table('exam', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_exam_published'))
         batch_op.drop_index(batch_op.f('ix_exam_opens_at'))
@@ -770,6 +944,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_org_unit_kind'))
 
     op.drop_table('org_unit')
+    with op.batch_alter_table('night_term', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_night_term_starts_on'))
+        batch_op.drop_index(batch_op.f('ix_night_term_ends_on'))
+
+    op.drop_table('night_term')
     op.drop_table('login_throttle')
     op.drop_table('certificate_serial')
     op.drop_table('bank')
