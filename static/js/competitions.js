@@ -59,6 +59,10 @@
     });
     while (tbody.rows.length > data.rows.length) { tbody.deleteRow(tbody.rows.length - 1); }
     setText("board-state", data.state);
+    var stateBadge = document.getElementById("board-state");
+    if (stateBadge) {
+      stateBadge.className = "badge state-badge state-" + ({"未发布": "draft", "未开始": "soon", "进行中": "open", "已结束": "closed"}[data.state] || "open");
+    }
     setText("board-count", String(data.count));
     setText("board-updated", data.updated);
     if (data.freeze_at) { setText("board-freeze-at", data.freeze_at); }
