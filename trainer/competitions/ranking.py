@@ -32,6 +32,14 @@ def _entry_key(e: Entry) -> tuple:
             e.submitted_at or datetime.max)
 
 
+def _competition_ranks(keys: list[tuple]) -> list[int]:
+    """Ranks of items already sorted by key: equal keys share a rank, the next one skips (1, 1, 3)."""
+    ranks: list[int] = []
+    for i, key in enumerate(keys):
+        ranks.append(ranks[-1] if i and keys[i - 1] == key else i + 1)
+    return ranks
+
+
 def best_per_user(entries: Iterable[Entry]) -> list[Entry]:
     """Each user's best entry by the ranking order (for exams that allow several attempts)."""
     best: dict[int, Entry] = {}
@@ -45,11 +53,8 @@ def rank_entries(entries: Iterable[Entry]) -> list[Entry]:
     """Sorted best first and ranked: higher score, then less time used, then earlier submission.
     Only entries equal on all three share a rank (1, 1, 3 …)."""
     ordered = sorted(best_per_user(entries), key=lambda e: (_entry_key(e), e.user_id))
-    prev = None
-    for i, e in enumerate(ordered, start=1):
-        key = _entry_key(e)
-        e.rank = prev[1] if prev and prev[0] == key else i
-        prev = (key, e.rank)
+    for e, rank in zip(ordered, _competition_ranks([_entry_key(e) for e in ordered]), strict=True):
+        e.rank = rank
     return ordered
 
 
@@ -97,11 +102,8 @@ def rank_groups(members: Iterable[tuple[int, int, float | None]], names: dict[in
         return tuple(-round(getattr(r, o), 6) for o in (order, *others))
 
     ordered = sorted(rows.values(), key=lambda r: (sort_key(r), r.name, r.key))
-    prev = None
-    for i, r in enumerate(ordered, start=1):
-        k = sort_key(r)
-        r.rank = prev[1] if prev and prev[0] == k else i
-        prev = (k, r.rank)
+    for r, rank in zip(ordered, _competition_ranks([sort_key(r) for r in ordered]), strict=True):
+        r.rank = rank
     return ordered
 
 
@@ -132,12 +134,8 @@ def award_for(rank: int, cutoffs: list[int]) -> str | None:
 def rank_points(totals: Iterable[tuple[int, int]]) -> list[tuple[int, int, int]]:
     """(user id, points) → (rank, user id, points), most points first; equal points share a rank."""
     ordered = sorted(totals, key=lambda t: (-t[1], t[0]))
-    out, prev = [], None
-    for i, (user_id, pts) in enumerate(ordered, start=1):
-        rank = prev[1] if prev and prev[0] == pts else i
-        prev = (pts, rank)
-        out.append((rank, user_id, pts))
-    return out
+    ranks = _competition_ranks([(pts,) for _uid, pts in ordered])
+    return [(rank, uid, pts) for rank, (uid, pts) in zip(ranks, ordered, strict=True)]
 
 
 def capped(points: int, cap: int | None, used: int) -> int:
