@@ -10,6 +10,7 @@ from trainer.competitions.models import PointEntry, PointKind
 from trainer.errors import ServiceError
 from trainer.extensions import db
 from trainer.org.models import Role
+from trainer.practice.service import STREAK_MIN_ANSWERS
 from trainer.timeutil import from_local, local_today, utcnow
 
 
@@ -72,19 +73,28 @@ def test_rule_values_are_checked(app, make_user):
         points.update_rule(admin, rule, 1, -5, True)
 
 
-def _drill_days(user, days: list[date]):
-    """Drill answers by user at noon of each local day."""
+def _drill_days(user, days: list[date], answers: int = STREAK_MIN_ANSWERS):
+    """`answers` drill answers by user around noon of each local day."""
     from trainer.practice.models import Drill, DrillItem
 
     bank_q = db.session.execute(db.text("select id from question limit 1")).scalar()
     version = db.session.execute(db.text("select id from question_version limit 1")).scalar()
     for d in days:
         at = from_local(datetime(d.year, d.month, d.day, 12))
-        drill = Drill(user_id=user.id, title="练兵", size=1, answered=1, started_at=at)
-        drill.items.append(DrillItem(user_id=user.id, position=1, question_id=bank_q, version_id=version, state="right",
-                                     correct=True, answered_at=at))
+        drill = Drill(user_id=user.id, title="练兵", size=answers, answered=answers, started_at=at)
+        for n in range(answers):
+            drill.items.append(DrillItem(user_id=user.id, position=n + 1, question_id=bank_q, version_id=version,
+                                         state="right", correct=True, answered_at=at + timedelta(seconds=n)))
         db.session.add(drill)
     db.session.commit()
+
+
+def test_a_short_drill_day_earns_nothing(make_bank, make_user):
+    """Is a day with fewer answers than the drill page's daily minimum left out?"""
+    make_bank(5)
+    user = make_user(Role.cadre)
+    _drill_days(user, [local_today() - timedelta(days=1)], answers=STREAK_MIN_ANSWERS - 1)
+    assert points.refresh_points(utcnow() - timedelta(days=3), utcnow()) == 0
 
 
 def test_drill_days_streaks_and_the_weekly_cap(make_bank, make_user):

@@ -48,8 +48,8 @@ RULE_NOTES = {
     PointKind.quiz_score: "每周测验按百分制折算，每得 10 分计一次",
     PointKind.night_school: "每周夜校签到为出席或迟到",
     PointKind.review: "按时提交本周复盘",
-    PointKind.drill_day: "当天在练兵中至少答一道题",
-    PointKind.drill_streak: "连续练兵第 3 天起，每天另加",
+    PointKind.drill_day: "当天在练兵中至少答 10 道题（与练兵页的连续天数同一标准）",
+    PointKind.drill_streak: "连续练兵（每天至少 10 题）第 3 天起，每天另加",
 }
 STREAK_FROM = 3
 STREAK_LOOKBACK_DAYS = 60
@@ -212,14 +212,16 @@ def _drill_events(rules, since, until) -> list[Event]:
     if PointKind.drill_day not in rules and PointKind.drill_streak not in rules:
         return []
     from trainer.practice.models import DrillItem
+    from trainer.practice.service import STREAK_MIN_ANSWERS
 
+    # a day counts as on the drill page: with at least STREAK_MIN_ANSWERS answers
     day = _local_day(DrillItem.answered_at)
     rows = db.session.execute(
-        select(DrillItem.user_id, day, func.count()).where(
+        select(DrillItem.user_id, day).where(
             DrillItem.answered_at >= since - timedelta(days=STREAK_LOOKBACK_DAYS), DrillItem.answered_at < until)
-        .group_by(DrillItem.user_id, day)).all()
+        .group_by(DrillItem.user_id, day).having(func.count() >= STREAK_MIN_ANSWERS)).all()
     by_user: dict[int, list[date]] = {}
-    for uid, d, _n in rows:
+    for uid, d in rows:
         by_user.setdefault(uid, []).append(d if isinstance(d, date) else date.fromisoformat(str(d)))
     first, last = to_local(since).date(), to_local(until - timedelta(microseconds=1)).date()
     out = []

@@ -94,6 +94,8 @@ def admin_competition(exam_id: int):
     form = f.SettingsForm(obj=setting if request.method == "GET" else None)
     if request.method == "GET":
         form.award_basis.data = setting.award_basis.value
+        for tier in (form.first, form.second, form.third, form.excellence):
+            tier.data = int(tier.data) if tier.data == int(tier.data) else tier.data
     if form.validate_on_submit():
         try:
             service.update_settings(current_user, exam, service.SettingsData(
