@@ -170,3 +170,16 @@ def test_home_panels(login_as, make_competition):
     admin = login_as(user=exam.admin)
     page = admin.get("/").get_data(as_text=True)
     assert "进行中的竞赛" in page and "演讲知识竞赛" in page
+
+
+def test_board_json_is_cheap(login_as, contest, make_user, count_queries):
+    """Does a poll of board.json cost a handful of queries whatever the number of people, fewer when cached?"""
+    for _ in range(8):
+        sit(contest, make_user(Role.cadre, unit=contest.unit), 3)
+    c = login_as(user=contest.cadre)
+    service._CACHE.clear()
+    with count_queries() as first:
+        assert c.get(f"/competitions/{contest.id}/board.json").status_code == 200
+    with count_queries() as second:
+        c.get(f"/competitions/{contest.id}/board.json")
+    assert first() <= 8 and second() < first()

@@ -196,9 +196,10 @@ def _entries(exam_id: int, before: datetime | None) -> list[ranking.Entry]:
 _CACHE: dict[tuple, tuple[float, list[ranking.Entry]]] = {}
 
 
-def standings(exam: Exam, actual: bool = False, now: datetime | None = None) -> list[ranking.Entry]:
+def standings(exam: Exam, actual: bool = False, now: datetime | None = None,
+              setting: CompetitionSetting | None = None) -> list[ranking.Entry]:
     """The ranked people: as of the freeze time while frozen, unless actual (admins' own view)."""
-    setting = get_settings(exam)
+    setting = setting or get_settings(exam)
     cut = None if actual or not is_frozen(exam, setting, now) else freeze_at(exam, setting)
     ttl = current_app.config.get("COMPETITION_BOARD_CACHE_SECONDS", 2)
     key = (exam.id, cut)
@@ -238,7 +239,7 @@ def board(exam: Exam, actual: bool = False, now: datetime | None = None) -> Boar
     """Everything a board page shows about people; units and teams are computed from it on demand."""
     now = now or utcnow()
     setting = get_settings(exam)
-    people = standings(exam, actual=actual, now=now)
+    people = standings(exam, actual=actual, now=now, setting=setting)
     final = is_final(exam, setting, now)
     awards = award_map(setting, people) if final or actual else {}
     return Board(exam, setting, exams.window_state(exam, now), is_frozen(exam, setting, now) and not actual,
