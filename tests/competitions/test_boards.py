@@ -184,3 +184,16 @@ def test_board_is_one_query_and_cached(make_competition, make_user, count_querie
     with count_queries() as n:
         service.standings(exam)
     assert n() <= 1
+
+
+def test_boards_poll_only_while_something_can_change(make_competition):
+    """Does a board poll while running and shortly before the start, but not days ahead?"""
+    exam = make_competition()
+    assert service.board(exam).live
+    exam.opens_at = utcnow() + timedelta(days=3)
+    exam.closes_at = exam.opens_at + timedelta(hours=1)
+    db.session.commit()
+    assert not service.board(exam).live
+    exam.opens_at = utcnow() + timedelta(minutes=10)
+    db.session.commit()
+    assert service.board(exam).live

@@ -224,6 +224,7 @@ class Board:
     final: bool
     people: list[ranking.Entry]
     awards: dict[int, str]  # user id → award, once final
+    now: datetime
 
     @property
     def updated(self) -> str:
@@ -232,7 +233,9 @@ class Board:
     @property
     def live(self) -> bool:
         """Boards poll while something may still change on them."""
-        return self.state in ("未开始", "进行中") or (self.state == "已结束" and not self.final)
+        if self.state == "未开始":  # a page left open before the start begins polling half an hour ahead
+            return self.exam.opens_at is not None and self.exam.opens_at - self.now <= timedelta(minutes=30)
+        return self.state == "进行中" or (self.state == "已结束" and not self.final)
 
 
 def board(exam: Exam, actual: bool = False, now: datetime | None = None) -> Board:
@@ -243,7 +246,7 @@ def board(exam: Exam, actual: bool = False, now: datetime | None = None) -> Boar
     final = is_final(exam, setting, now)
     awards = award_map(setting, people) if final or actual else {}
     return Board(exam, setting, exams.window_state(exam, now), is_frozen(exam, setting, now) and not actual,
-                 freeze_at(exam, setting), final, people, awards)
+                 freeze_at(exam, setting), final, people, awards, now)
 
 
 def award_map(setting: CompetitionSetting, people: list[ranking.Entry]) -> dict[int, str]:
