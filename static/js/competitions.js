@@ -25,7 +25,7 @@
     var who = el("td", "who");
     var name = el("div", "fw-semibold", row.name);
     if (row.me) { name.appendChild(document.createTextNode(" ")); name.appendChild(badge("我", "text-bg-warning")); }
-    if (row.flag) {
+    if (row.flag && table.getAttribute("data-admin") === "1") {
       name.appendChild(document.createTextNode(" "));
       var flag = el("i", "bi bi-exclamation-triangle-fill text-danger flag");
       flag.title = "答题异常";

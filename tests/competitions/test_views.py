@@ -95,6 +95,8 @@ def test_admin_sees_marks_and_the_actual_board(login_as, contest):
     data = c.get(f"/competitions/{contest.id}/board.json").get_json()
     assert [r["flag"] for r in data["rows"]] == [False, True]
     assert "bi-exclamation-triangle-fill" in c.get(f"/competitions/{contest.id}").get_data(as_text=True)
+    screen = c.get(f"/competitions/{contest.id}/screen").get_data(as_text=True)
+    assert "bi-exclamation-triangle-fill" not in screen and 'data-admin="0"' in screen  # the room sees the projector
     assert contest.title in c.get("/admin/competitions").get_data(as_text=True)
 
 

@@ -58,6 +58,8 @@ def seed(ctx: dict) -> None:
                 continue
             started = opens + timedelta(minutes=rng.uniform(0, 28))
             attempt = _sit(final, u, composer, started, rng.uniform(.55, .97), rng)
+            attempt.submitted_at += timedelta(seconds=rng.randint(0, 59))
+            attempt.time_used_seconds = int((attempt.submitted_at - attempt.started_at).total_seconds())
             if rng.random() < .08:  # a few left the page often: marked for admins
                 attempt.focus_lost_count = rng.randint(3, 6)
         db.session.flush()
