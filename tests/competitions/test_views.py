@@ -185,3 +185,19 @@ def test_board_json_is_cheap(login_as, contest, make_user, count_queries):
     with count_queries() as second:
         c.get(f"/competitions/{contest.id}/board.json")
     assert first() <= 8 and second() < first()
+
+
+def test_admin_issues_honour_certificates_from_the_competition_page(login_as, contest):
+    """Once final, does the competition page's button issue the award winners' honour certificates?"""
+    certificates = service._optional("trainer.certificates.service")
+    if certificates is None:
+        pytest.skip("certificates absent")
+    c = login_as(user=contest.admin)
+    assert "竞赛结束" in c.get(f"/admin/competitions/{contest.id}").get_data(as_text=True)
+    contest.closes_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    page = c.get(f"/admin/competitions/{contest.id}").get_data(as_text=True)
+    assert "颁发获奖证书" in page and 'name="src-csrf_token"' in page
+    r = c.post("/admin/certificates/issue/source", data={"src-source": "competition", "src-ident": contest.id},
+               follow_redirects=True)
+    assert "已颁发 2 张证书" in r.get_data(as_text=True)
