@@ -18,7 +18,7 @@ FORMULA = "=HYPERLINK(\"http://x\")"
 # columns that hold people's words (names, titles, texts); keys, slugs, codes and enums are left alone
 TEXT_COLUMNS = {"name", "title", "description", "stem", "explanation", "comment", "content", "body", "note", "notes",
                 "topic", "place", "position", "reason", "goals", "done", "lessons", "plan", "response", "holder_name",
-                "holder_unit", "text", "discussed", "next_steps", "summary", "review_note", "change_note",
+                "holder_unit", "text", "label", "discussed", "next_steps", "summary", "review_note", "change_note",
                 "notice", "chapter", "filename"}
 MAX_PAGES = 600
 PER_SHAPE = 3  # visit a few pages of each kind, so every kind is reached

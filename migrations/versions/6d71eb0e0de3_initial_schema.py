@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 839defda24f3
+Revision ID: 6d71eb0e0de3
 Revises: 
-Create Date: 2026-11-29 08:32:30.090102
+Create Date: 2026-11-29 09:27:21.571535
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '839defda24f3'
+revision = '6d71eb0e0de3'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -75,6 +75,16 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_org_unit_kind'), ['kind'], unique=False)
         batch_op.create_index(batch_op.f('ix_org_unit_parent_id'), ['parent_id'], unique=False)
 
+    op.create_table('point_rule',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.Enum('quiz', 'quiz_score', 'night_school', 'review', 'drill_day', 'drill_streak', name='pointkind', native_enum=False, length=24), nullable=False),
+    sa.Column('points', sa.Integer(), nullable=False),
+    sa.Column('cap_per_week', sa.Integer(), nullable=True),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('sort_order', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_point_rule')),
+    sa.UniqueConstraint('kind', name=op.f('uq_point_rule_kind'))
+    )
     op.create_table('source_document',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('slug', sa.String(length=64), nullable=False),
@@ -254,6 +264,26 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_night_checkin_throttle_user_id_user_account'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_night_checkin_throttle'))
     )
+    op.create_table('point_entry',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.Enum('quiz', 'quiz_score', 'night_school', 'review', 'drill_day', 'drill_streak', name='pointkind', native_enum=False, length=24), nullable=False),
+    sa.Column('ref', sa.String(length=40), nullable=False),
+    sa.Column('points', sa.Integer(), nullable=False),
+    sa.Column('capped', sa.Boolean(), nullable=False),
+    sa.Column('label', sa.String(length=200), nullable=False),
+    sa.Column('earned_at', sa.DateTime(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_point_entry_user_id_user_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_point_entry')),
+    sa.UniqueConstraint('user_id', 'kind', 'ref', name=op.f('uq_point_entry_user_id_kind_ref'))
+    )
+    with op.batch_alter_table('point_entry', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_point_entry_earned_at'), ['earned_at'], unique=False)
+        batch_op.create_index('ix_point_entry_earned_user', ['earned_at', 'user_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_point_entry_kind'), ['kind'], unique=False)
+        batch_op.create_index(batch_op.f('ix_point_entry_user_id'), ['user_id'], unique=False)
+
     op.create_table('question',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('bank_id', sa.Integer(), nullable=False),
@@ -399,6 +429,21 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_certificate_subject_ref'), ['subject_ref'], unique=False)
         batch_op.create_index('uq_certificate_valid_subject', ['holder_id', 'subject_ref', 'kind'], unique=True, sqlite_where=sa.text('revoked_at IS NULL'), postgresql_where=sa.text('revoked_at IS NULL'))
 
+    op.create_table('competition_setting',
+    sa.Column('exam_id', sa.Integer(), nullable=False),
+    sa.Column('freeze_minutes', sa.Integer(), nullable=False),
+    sa.Column('revealed_at', sa.DateTime(), nullable=True),
+    sa.Column('revealed_by_id', sa.Integer(), nullable=True),
+    sa.Column('award_basis', sa.Enum('count', 'share', name='awardbasis', native_enum=False, length=24), nullable=False),
+    sa.Column('first', sa.Float(), nullable=False),
+    sa.Column('second', sa.Float(), nullable=False),
+    sa.Column('third', sa.Float(), nullable=False),
+    sa.Column('excellence', sa.Float(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['exam_id'], ['exam.id'], name=op.f('fk_competition_setting_exam_id_exam'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['revealed_by_id'], ['user_account.id'], name=op.f('fk_competition_setting_revealed_by_id_user_account'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('exam_id', name=op.f('pk_competition_setting'))
+    )
     op.create_table('draw_rule',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('exam_id', sa.Integer(), nullable=False),
@@ -858,6 +903,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_draw_rule_exam_id'))
 
     op.drop_table('draw_rule')
+    op.drop_table('competition_setting')
     with op.batch_alter_table('certificate', schema=None) as batch_op:
         batch_op.drop_index('uq_certificate_valid_subject', sqlite_where=sa.text('revoked_at IS NULL'), postgresql_where=sa.text('revoked_at IS NULL'))
         batch_op.drop_index(batch_op.f('ix_certificate_subject_ref'))
@@ -896,6 +942,13 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_question_bank_id'))
 
     op.drop_table('question')
+    with op.batch_alter_table('point_entry', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_point_entry_user_id'))
+        batch_op.drop_index(batch_op.f('ix_point_entry_kind'))
+        batch_op.drop_index('ix_point_entry_earned_user')
+        batch_op.drop_index(batch_op.f('ix_point_entry_earned_at'))
+
+    op.drop_table('point_entry')
     op.drop_table('night_checkin_throttle')
     with op.batch_alter_table('exam', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_exam_published'))
@@ -939,6 +992,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_source_document_title'))
 
     op.drop_table('source_document')
+    op.drop_table('point_rule')
     with op.batch_alter_table('org_unit', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_org_unit_parent_id'))
         batch_op.drop_index(batch_op.f('ix_org_unit_kind'))
