@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 30334dc3bdf3
+Revision ID: dadf3fd5cb94
 Revises: 
-Create Date: 2026-11-29 04:25:56.028889
+Create Date: 2026-11-29 08:30:46.563616
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '30334dc3bdf3'
+revision = 'dadf3fd5cb94'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -453,6 +453,14 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_question_version_ref_document'), ['ref_document'], unique=False)
         batch_op.create_index(batch_op.f('ix_question_version_type'), ['type'], unique=False)
 
+    op.create_table('report_exam_stamp',
+    sa.Column('exam_id', sa.Integer(), nullable=False),
+    sa.Column('signature', sa.String(length=80), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('computed_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['exam_id'], ['exam.id'], name=op.f('fk_report_exam_stamp_exam_id_exam'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('exam_id', name=op.f('pk_report_exam_stamp'))
+    )
     op.create_table('review_card',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -587,6 +595,51 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_question_report_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_question_report_user_id'), ['user_id'], unique=False)
 
+    op.create_table('report_item_stat',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('exam_id', sa.Integer(), nullable=False),
+    sa.Column('version_id', sa.Integer(), nullable=False),
+    sa.Column('question_id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=True),
+    sa.Column('n', sa.Integer(), nullable=False),
+    sa.Column('right_n', sa.Integer(), nullable=False),
+    sa.Column('upper_n', sa.Integer(), nullable=False),
+    sa.Column('upper_right', sa.Integer(), nullable=False),
+    sa.Column('lower_n', sa.Integer(), nullable=False),
+    sa.Column('lower_right', sa.Integer(), nullable=False),
+    sa.Column('sum_right', sa.Float(), nullable=False),
+    sa.Column('sum_all', sa.Float(), nullable=False),
+    sa.Column('sumsq_all', sa.Float(), nullable=False),
+    sa.ForeignKeyConstraint(['exam_id'], ['exam.id'], name=op.f('fk_report_item_stat_exam_id_exam'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['question_id'], ['question.id'], name=op.f('fk_report_item_stat_question_id_question'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['unit_id'], ['org_unit.id'], name=op.f('fk_report_item_stat_unit_id_org_unit'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['version_id'], ['question_version.id'], name=op.f('fk_report_item_stat_version_id_question_version'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_report_item_stat')),
+    sa.UniqueConstraint('exam_id', 'version_id', 'unit_id', name=op.f('uq_report_item_stat_exam_id_version_id_unit_id'))
+    )
+    with op.batch_alter_table('report_item_stat', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_report_item_stat_exam_id'), ['exam_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_report_item_stat_question_id'), ['question_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_report_item_stat_unit_id'), ['unit_id'], unique=False)
+        batch_op.create_index('ix_report_item_stat_version_unit', ['version_id', 'unit_id'], unique=False)
+
+    op.create_table('report_option_stat',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('exam_id', sa.Integer(), nullable=False),
+    sa.Column('version_id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=True),
+    sa.Column('response', sa.Text(), nullable=False),
+    sa.Column('n', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['exam_id'], ['exam.id'], name=op.f('fk_report_option_stat_exam_id_exam'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['unit_id'], ['org_unit.id'], name=op.f('fk_report_option_stat_unit_id_org_unit'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['version_id'], ['question_version.id'], name=op.f('fk_report_option_stat_version_id_question_version'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_report_option_stat'))
+    )
+    with op.batch_alter_table('report_option_stat', schema=None) as batch_op:
+        batch_op.create_index('ix_report_option_stat_exam_version', ['exam_id', 'version_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_report_option_stat_unit_id'), ['unit_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_report_option_stat_version_id'), ['version_id'], unique=False)
+
     op.create_table('review_log',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('card_id', sa.Integer(), nullable=False),
@@ -626,6 +679,19 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_review_log_at'))
 
     op.drop_table('review_log')
+    with op.batch_alter_table('report_option_stat', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_report_option_stat_version_id'))
+        batch_op.drop_index(batch_op.f('ix_report_option_stat_unit_id'))
+        batch_op.drop_index('ix_report_option_stat_exam_version')
+
+    op.drop_table('report_option_stat')
+    with op.batch_alter_table('report_item_stat', schema=None) as batch_op:
+        batch_op.drop_index('ix_report_item_stat_version_unit')
+        batch_op.drop_index(batch_op.f('ix_report_item_stat_unit_id'))
+        batch_op.drop_index(batch_op.f('ix_report_item_stat_question_id'))
+        batch_op.drop_index(batch_op.f('ix_report_item_stat_exam_id'))
+
+    op.drop_table('report_item_stat')
     with op.batch_alter_table('question_report', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_question_report_user_id'))
         batch_op.drop_index(batch_op.f('ix_question_report_status'))
@@ -663,6 +729,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_review_card_due'))
 
     op.drop_table('review_card')
+    op.drop_table('report_exam_stamp')
     with op.batch_alter_table('question_version', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_question_version_type'))
         batch_op.drop_index(batch_op.f('ix_question_version_ref_document'))
