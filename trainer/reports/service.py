@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Text, and_, case, cast, delete, exists, func, insert, literal, or_, select
+from sqlalchemy import Text, and_, case, cast, delete, exists, func, insert, literal, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -53,7 +53,7 @@ class Scope:
 
     def users(self, column=User.unit_id):
         """A condition on a unit column limiting rows to the scope (always true for admins)."""
-        return literal(True) if self.unit_ids is None else column.in_(self.unit_ids)
+        return true() if self.unit_ids is None else column.in_(self.unit_ids)
 
     def covers(self, unit_id: int | None) -> bool:
         return self.unit_ids is None or unit_id in self.unit_ids
@@ -254,8 +254,8 @@ def exam_report(exam: Exam, scope: Scope) -> ExamReport:
                                Attempt.state.in_([AttemptState.graded, AttemptState.needs_grading]))
     missing = db.session.scalars(select(User).where(exams.audience_filter(exam), scope.users(), ~submitted)
                                  .order_by(User.unit_id, User.name)).all()
-    buckets = dict(db.session.execute(select(_bucket_sql(), func.count()).join(User, User.id == Attempt.user_id)
-                                      .where(where).group_by(_bucket_sql())).all())
+    binned = select(_bucket_sql().label("bin")).join(User, User.id == Attempt.user_id).where(where).subquery()
+    buckets = dict(db.session.execute(select(binned.c.bin, func.count()).group_by(binned.c.bin)).all())
     lo, hi = db.session.execute(select(func.min(_pct()), func.max(_pct())).join(User, User.id == Attempt.user_id)
                                 .where(where)).one()
     waiting = db.session.scalar(select(func.count()).select_from(Attempt).join(User, User.id == Attempt.user_id)
