@@ -36,12 +36,13 @@ def _response(v, right: bool, rng: random.Random):
 
 @pytest.fixture
 def make_sitting(app, make_bank, make_unit, make_user):
-    """make_sitting(people=12, units=2, seed=1, skip=0) -> Sitting: a published exam on choice questions,
-    people spread over units, each with one graded counted attempt (the last `skip` people never sat it)."""
+    """make_sitting(people=12, units=2, seed=1, skip=0, easy=0) -> Sitting: a published exam on choice questions,
+    people spread over units, each with one graded counted attempt (the last `skip` people never sat it; the
+    first `easy` questions everyone gets right, so they are flagged as too easy)."""
     counter = {"n": 0}
 
     def make(people: int = 12, units: int = 2, seed: int = 1, skip: int = 0, n_questions: int = 6, unit_list=None,
-             opens_days_ago: int = 1) -> Sitting:
+             opens_days_ago: int = 1, easy: int = 0) -> Sitting:
         counter["n"] += 1
         rng = random.Random(seed)
         bank = make_bank(15, slug=f"rep-bank-{counter['n']}")
@@ -66,7 +67,7 @@ def make_sitting(app, make_bank, make_unit, make_user):
             score = 0
             marks = {}
             for pos, v in enumerate(versions, start=1):
-                right = rng.random() < 0.25 + 0.6 * ability[p.id]
+                right = pos <= easy or rng.random() < 0.25 + 0.6 * ability[p.id]
                 resp = _response(v, right, rng)
                 score += right
                 a.items.append(AttemptItem(position=pos, question_id=v.question_id, version_id=v.id, points=1.0,
