@@ -31,6 +31,8 @@ def test_line_gaps_and_labels():
     lines = root.findall("{http://www.w3.org/2000/svg}polyline")
     assert len(lines) == 2
     assert "<script>" not in str(svg)
+    joined = parse(charts.line([("W1", 50), ("W2", None), ("W3", 70)], gaps=False))
+    assert len(joined.findall("{http://www.w3.org/2000/svg}polyline")) == 1
 
 
 def test_line_empty():

@@ -45,9 +45,9 @@ def histogram(counts: Sequence[int], labels: Sequence[str], title: str = "", wid
 
 
 def line(points: Sequence[tuple[str, float | None]], title: str = "", y_max: float = 100, width: int = 360,
-         height: int = 180, y_label: str = "%") -> Markup:
-    """A line through the values (None leaves a gap), with gridlines at quarters and every label under the axis
-    (thinned to at most eight)."""
+         height: int = 180, y_label: str = "%", gaps: bool = True) -> Markup:
+    """A line through the values with gridlines at quarters and the labels under the axis (thinned to at most
+    eight). A None value leaves a gap, or with gaps=False the line runs on to the next value."""
     left, right, top, bottom = 34, 10, 12, 30
     plot_w, plot_h = width - left - right, height - top - bottom
     n = len(points)
@@ -68,9 +68,9 @@ def line(points: Sequence[tuple[str, float | None]], title: str = "", y_max: flo
     runs: list[list[str]] = []
     for i, (_, v) in enumerate(points):
         if v is None:
-            if run:
+            if run and gaps:
                 runs.append(run)
-            run = []
+                run = []
             continue
         x, y = xy(i, v)
         run.append(f"{_n(x)},{_n(y)}")

@@ -504,7 +504,7 @@ def get_cadre(user_id: int, scope: Scope) -> User:
 class CadreReport:
     user: User
     attempts: list[tuple[Attempt, str]]  # (counted attempt, exam title), newest first
-    weeks: list[tuple[str, float | None]]  # ISO week label → mean percentage that week
+    weeks: list[tuple[str, float | None]]  # (ISO week label, mean percentage that week), oldest first
     book_open: int
     book_mastered: int
     attendance: dict | None  # nightschool's attendance_by_user entry; None when the module is absent
@@ -516,9 +516,8 @@ class CadreReport:
         return analysis.mean(a.percent for a, _ in self.attempts if a.percent is not None)
 
 
-def _iso_label(d: date) -> str:
-    y, w, _ = d.isocalendar()
-    return f"{y}-W{w:02d}"
+def _week(d: date) -> tuple[int, int]:
+    return tuple(d.isocalendar()[:2])
 
 
 def cadre_report(user: User, weeks: int = 16, now: datetime | None = None) -> CadreReport:
@@ -529,13 +528,14 @@ def cadre_report(user: User, weeks: int = 16, now: datetime | None = None) -> Ca
     rows = db.session.execute(select(Attempt, Exam.title).join(Exam, Exam.id == Attempt.exam_id)
                               .where(Attempt.user_id == user.id, _counted())
                               .order_by(Attempt.submitted_at.desc().nulls_last(), Attempt.id.desc())).all()
-    by_week: dict[str, list[float]] = defaultdict(list)
+    by_week: dict[tuple[int, int], list[float]] = defaultdict(list)
     for a, _title in rows:
         when = to_local(a.submitted_at or a.graded_at or a.prepared_at)
-        by_week[_iso_label(when.date())].append(a.percent or 0)
+        by_week[_week(when.date())].append(a.percent or 0)
     today = to_local(now).date()
-    labels = [_iso_label(today - timedelta(weeks=i)) for i in range(weeks - 1, -1, -1)]
-    series = [(lab, analysis.mean(by_week[lab]) if lab in by_week else None) for lab in labels]
+    shown = [_week(today - timedelta(weeks=i)) for i in range(weeks - 1, -1, -1)]
+    # labels short enough for a phone's axis: 第48周
+    series = [(f"第{w}周", analysis.mean(by_week[(y, w)]) if (y, w) in by_week else None) for y, w in shown]
     book_open, book_done = db.session.execute(select(
         func.sum(case((ReviewCard.mastered_at.is_(None), 1), else_=0)),
         func.sum(case((ReviewCard.mastered_at.is_not(None), 1), else_=0))).where(ReviewCard.user_id == user.id)).one()
