@@ -21,6 +21,7 @@ LOW_DISCRIMINATION = 0.2
 TOO_HARD = 0.1
 TOO_EASY = 0.95
 MIN_ANSWERS = 10  # fewer answers than this say nothing reliable about a question: never flagged
+FEW_ANSWERS = 5  # a heat-map cell with fewer answers is shown faded
 HISTOGRAM_BINS = 10
 
 
