@@ -56,3 +56,13 @@ def test_legend():
     parse(svg)
     for text in ("0%", "50%", "100%", "无数据"):
         assert text in svg
+
+
+def test_heat_cell():
+    """Does a cell carry its colour, text and answers, faint below the threshold and grey without answers?"""
+    cell = charts.heat_cell(4, 1)
+    assert cell.text == "25%" and cell.answers == 4 and cell.faint
+    assert cell.background == charts.heat_colour(0.25)
+    assert not charts.heat_cell(10, 10).faint and charts.heat_cell(10, 10).text == "100%"
+    empty = charts.heat_cell(0, 0)
+    assert empty.text == "—" and empty.background == "#eeeeee" and not empty.faint

@@ -4,6 +4,8 @@ Pure functions returning SVG markup (markupsafe.Markup) with every piece of text
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
+from typing import NamedTuple
 
 from markupsafe import Markup, escape
 
@@ -98,7 +100,11 @@ def heat_colour(share: float | None) -> str:
     """The cell colour of a share 0..1 on the red–amber–green scale; light grey when there is no data."""
     if share is None:
         return "#eeeeee"
-    s = max(0.0, min(1.0, share))
+    return _colour(round(max(0.0, min(1.0, share)), 3))
+
+
+@lru_cache(maxsize=1024)
+def _colour(s: float) -> str:
     for (a, ca), (b, cb) in zip(SCALE, SCALE[1:]):
         if s <= b:
             t = (s - a) / (b - a)
@@ -111,8 +117,30 @@ def text_colour(share: float | None) -> str:
     """Black or white, whichever reads better on heat_colour(share)."""
     if share is None:
         return "#555555"
-    r, g, b = (int(heat_colour(share)[i:i + 2], 16) for i in (1, 3, 5))
+    return _text_on(heat_colour(share))
+
+
+@lru_cache(maxsize=1024)
+def _text_on(colour: str) -> str:
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
     return "#000000" if 0.299 * r + 0.587 * g + 0.114 * b > 150 else "#ffffff"
+
+
+class HeatCell(NamedTuple):
+    """What a heat-map cell shows: background and text colours, the share as text, the answers behind it."""
+
+    background: str
+    colour: str
+    text: str
+    answers: int
+    faint: bool
+
+
+def heat_cell(answers: int, right: int, few: int = 5) -> HeatCell:
+    """A heat-map cell for `right` of `answers`; faint when there are fewer than `few` answers."""
+    share = right / answers if answers else None
+    return HeatCell(heat_colour(share), text_colour(share), "—" if share is None else f"{round(100 * share)}%",
+                    answers, 0 < answers < few)
 
 
 def legend(title: str = "答对率", width: int = 260, height: int = 38, steps: int = 10) -> Markup:

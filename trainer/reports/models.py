@@ -49,10 +49,12 @@ class ReportOptionStat(db.Model):
     """How many people of one unit gave one stored response to one question version in one exam."""
 
     __tablename__ = "report_option_stat"
-    __table_args__ = (Index("ix_report_option_stat_exam_version", "exam_id", "version_id"),)
+    __table_args__ = (Index("ix_report_option_stat_exam_version", "exam_id", "version_id"),
+                      # option counts of given versions are summed straight from this index
+                      Index("ix_report_option_stat_version_response", "version_id", "response", "unit_id", "n"))
     id: Mapped[int] = mapped_column(primary_key=True)
     exam_id: Mapped[int] = mapped_column(ForeignKey("exam.id", ondelete="CASCADE"))
-    version_id: Mapped[int] = mapped_column(ForeignKey("question_version.id", ondelete="CASCADE"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("question_version.id", ondelete="CASCADE"))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id", ondelete="CASCADE"), index=True)
     response: Mapped[str] = mapped_column(Text)
     n: Mapped[int] = mapped_column(Integer, default=0)

@@ -22,7 +22,7 @@ from trainer.exams.models import Attempt, AttemptItem, AttemptState, Exam
 from trainer.extensions import db
 from trainer.org import service as org
 from trainer.org.models import OrgUnit, Role, User
-from trainer.reports import analysis
+from trainer.reports import analysis, charts
 from trainer.reports.models import ReportExamStamp, ReportItemStat, ReportOptionStat
 from trainer.timeutil import from_local, local_today, to_local, utcnow
 from trainer.web import Page, paginate
@@ -91,12 +91,13 @@ def _counted():
 
 
 def _signatures(exam_ids: list[int] | None = None) -> dict[int, tuple[str, int]]:
-    stmt = (select(Attempt.exam_id, func.count(), func.max(Attempt.graded_at), func.sum(Attempt.id),
-                   func.sum(Attempt.score)).where(_counted()).group_by(Attempt.exam_id))
+    """exam id → (what its counted attempts look like, how many): count, latest grading, total score. Only graded
+    attempts are ever counted, and grading, regrading and a change of the counted attempt all set graded_at."""
+    stmt = (select(Attempt.exam_id, func.count(), func.max(Attempt.graded_at), func.sum(Attempt.score))
+            .where(Attempt.counted.is_(True)).group_by(Attempt.exam_id))
     if exam_ids is not None:
         stmt = stmt.where(Attempt.exam_id.in_(exam_ids))
-    return {e: (f"{n}:{last}:{ids}:{round(total or 0, 3)}"[:80], n)
-            for e, n, last, ids, total in db.session.execute(stmt)}
+    return {e: (f"{n}:{last}:{round(total or 0, 3)}"[:80], n) for e, n, last, total in db.session.execute(stmt)}
 
 
 def _build(exam_id: int, n: int) -> None:
@@ -315,18 +316,24 @@ def _stats(row) -> analysis.ItemStats:
     return analysis.ItemStats(*(int(x or 0) for x in row[:6]), *(float(x or 0) for x in row[6:9]))
 
 
-def _options(scope: Scope, key, where) -> dict[int, dict[int, int]]:
-    """key (version or question id) → option index → times chosen."""
+def _options(scope: Scope, where, by_question: bool = False) -> dict[int, dict[int, int]]:
+    """Version id (or question id) → option index → times chosen, over the option aggregates matching where."""
     rows = db.session.execute(
-        select(key, QuestionVersion.type, ReportOptionStat.response, func.sum(ReportOptionStat.n))
-        .join(QuestionVersion, QuestionVersion.id == ReportOptionStat.version_id)
+        select(ReportOptionStat.version_id, ReportOptionStat.response, func.sum(ReportOptionStat.n))
         .where(where, scope.users(ReportOptionStat.unit_id))
-        .group_by(key, QuestionVersion.type, ReportOptionStat.response)).all()
+        .group_by(ReportOptionStat.version_id, ReportOptionStat.response)).all()
+    if not rows:
+        return {}
+    versions = {vid: (qid, qtype) for vid, qid, qtype in db.session.execute(
+        select(QuestionVersion.id, QuestionVersion.question_id, QuestionVersion.type)
+        .where(QuestionVersion.id.in_({r[0] for r in rows})))}
     grouped: dict[int, list] = defaultdict(list)
     types = {}
-    for k, qtype, resp, n in rows:
-        grouped[k].append((resp, int(n)))
-        types[k] = qtype
+    for vid, resp, n in rows:
+        qid, qtype = versions[vid]
+        key = qid if by_question else vid
+        grouped[key].append((resp, int(n)))
+        types[key] = qtype
     return {k: analysis.option_counts(pairs, types[k]) for k, pairs in grouped.items()}
 
 
@@ -338,7 +345,7 @@ def item_analysis(exam: Exam, scope: Scope) -> list[ItemRow]:
                               .group_by(ReportItemStat.version_id)).all()
     versions = {v.id: v for v in db.session.scalars(select(QuestionVersion).where(
         QuestionVersion.id.in_([r[0] for r in rows])))} if rows else {}
-    options = _options(scope, ReportOptionStat.version_id, ReportOptionStat.exam_id == exam.id)
+    options = _options(scope, ReportOptionStat.exam_id == exam.id)
     out = []
     for vid, *agg in rows:
         stats = _stats(agg)
@@ -347,44 +354,43 @@ def item_analysis(exam: Exam, scope: Scope) -> list[ItemRow]:
     return sorted(out, key=lambda r: (not r.flags, r.question_id, r.version.n))
 
 
-def _all_item_rows(scope: Scope, since: datetime | None = None) -> list[ItemRow]:
+def _question_stats(scope: Scope) -> dict[int, tuple[int, analysis.ItemStats]]:
+    """Question id → (exams it appeared in, its stats summed over exams and the scope's units)."""
     refresh()
-    where = scope.users(ReportItemStat.unit_id)
-    if since is not None:
-        where = and_(where, ReportItemStat.exam_id.in_(select(Exam.id).where(Exam.opens_at >= since)))
     rows = db.session.execute(select(ReportItemStat.question_id, func.count(func.distinct(ReportItemStat.exam_id)),
-                                     *_STAT_COLS).where(where).group_by(ReportItemStat.question_id)).all()
-    if not rows:
-        return []
-    current = {q: v for q, v in db.session.execute(
-        select(Question.id, QuestionVersion).join(QuestionVersion, and_(QuestionVersion.question_id == Question.id,
-                                                                        QuestionVersion.n == Question.current_n))
-        .where(Question.id.in_([r[0] for r in rows])))}
-    return [ItemRow(q, current[q], _stats(agg), n_exams) for q, n_exams, *agg in rows if q in current]
+                                     *_STAT_COLS).where(scope.users(ReportItemStat.unit_id))
+                              .group_by(ReportItemStat.question_id)).all()
+    return {q: (n_exams, _stats(agg)) for q, n_exams, *agg in rows}
 
 
 def all_items(scope: Scope, flagged_only: bool = False, page: int = 1, per_page: int = 50
               ) -> tuple[Page, int]:
-    """Questions over all exams (summed per question), flagged ones first; with the number flagged."""
-    rows = _all_item_rows(scope)
-    flagged = sum(1 for r in rows if r.flags)
-    if flagged_only:
-        rows = [r for r in rows if r.flags]
-    rows.sort(key=lambda r: (not r.flags, r.stats.discrimination if r.stats.discrimination is not None else 9,
-                             r.question_id))
+    """Questions over all exams (summed per question), flagged ones first; with the number flagged. Only the
+    page's questions are loaded."""
+    stats = _question_stats(scope)
+    flagged = sum(1 for _, s in stats.values() if s.flags)
+    order = sorted((q for q, (_, s) in stats.items() if s.flags or not flagged_only),
+                   key=lambda q: (not stats[q][1].flags, d if (d := stats[q][1].discrimination) is not None else 9, q))
     page = max(1, page)
-    shown = rows[(page - 1) * per_page: page * per_page]
-    ids = [r.question_id for r in shown]
+    ids = order[(page - 1) * per_page: page * per_page]
+    shown = []
     if ids:
-        options = _options(scope, QuestionVersion.question_id, QuestionVersion.question_id.in_(ids))
-        for r in shown:
-            r.stats.options = options.get(r.question_id, {})
-    return Page(shown, page, per_page, len(rows)), flagged
+        current = dict(db.session.execute(
+            select(Question.id, QuestionVersion).join(QuestionVersion, and_(
+                QuestionVersion.question_id == Question.id, QuestionVersion.n == Question.current_n))
+            .where(Question.id.in_(ids))).all())
+        options = _options(scope, ReportOptionStat.version_id.in_(
+            select(QuestionVersion.id).where(QuestionVersion.question_id.in_(ids))), by_question=True)
+        for q in ids:
+            n_exams, s = stats[q]
+            s.options = options.get(q, {})
+            shown.append(ItemRow(q, current[q], s, n_exams))
+    return Page(shown, page, per_page, len(order)), flagged
 
 
 def flagged_count(scope: Scope | None = None) -> int:
     """How many questions the item analysis over all exams flags for review."""
-    return sum(1 for r in _all_item_rows(scope or Scope(None, "")) if r.flags)
+    return sum(1 for _, s in _question_stats(scope or Scope(None, "")).values() if s.flags)
 
 
 # ---- article mastery -------------------------------------------------------------------------------
@@ -404,6 +410,11 @@ class ArticleRow:
     @property
     def answers(self) -> int:
         return self.cells.get(None, (0, 0))[0]
+
+    def heat(self, units: list[OrgUnit]) -> list[tuple[str, charts.HeatCell]]:
+        """(unit name, cell) for the scope's column and each unit's, as the heat map draws them."""
+        keys = [(None, "")] + [(u.id, u.name) for u in units]
+        return [(name, charts.heat_cell(*self.cells.get(k, (0, 0)), few=analysis.FEW_ANSWERS)) for k, name in keys]
 
 
 @dataclass

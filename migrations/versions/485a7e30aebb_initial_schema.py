@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: dadf3fd5cb94
+Revision ID: 485a7e30aebb
 Revises: 
-Create Date: 2026-11-29 08:30:46.563616
+Create Date: 2026-11-29 08:53:12.133634
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'dadf3fd5cb94'
+revision = '485a7e30aebb'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -324,6 +324,7 @@ def upgrade():
     sa.UniqueConstraint('exam_id', 'user_id', 'number', name=op.f('uq_attempt_exam_id_user_id_number'))
     )
     with op.batch_alter_table('attempt', schema=None) as batch_op:
+        batch_op.create_index('ix_attempt_counted_exam_graded', ['counted', 'exam_id', 'graded_at', 'score'], unique=False)
         batch_op.create_index(batch_op.f('ix_attempt_deadline'), ['deadline'], unique=False)
         batch_op.create_index('ix_attempt_exam_counted', ['exam_id', 'counted'], unique=False)
         batch_op.create_index(batch_op.f('ix_attempt_exam_id'), ['exam_id'], unique=False)
@@ -638,7 +639,7 @@ def upgrade():
     with op.batch_alter_table('report_option_stat', schema=None) as batch_op:
         batch_op.create_index('ix_report_option_stat_exam_version', ['exam_id', 'version_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_report_option_stat_unit_id'), ['unit_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_report_option_stat_version_id'), ['version_id'], unique=False)
+        batch_op.create_index('ix_report_option_stat_version_response', ['version_id', 'response', 'unit_id', 'n'], unique=False)
 
     op.create_table('review_log',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -680,7 +681,7 @@ def downgrade():
 
     op.drop_table('review_log')
     with op.batch_alter_table('report_option_stat', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_report_option_stat_version_id'))
+        batch_op.drop_index('ix_report_option_stat_version_response')
         batch_op.drop_index(batch_op.f('ix_report_option_stat_unit_id'))
         batch_op.drop_index('ix_report_option_stat_exam_version')
 
@@ -770,6 +771,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_attempt_exam_id'))
         batch_op.drop_index('ix_attempt_exam_counted')
         batch_op.drop_index(batch_op.f('ix_attempt_deadline'))
+        batch_op.drop_index('ix_attempt_counted_exam_graded')
 
     op.drop_table('attempt')
     with op.batch_alter_table('source_revision', schema=None) as batch_op:
