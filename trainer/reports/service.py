@@ -354,9 +354,10 @@ def item_analysis(exam: Exam, scope: Scope) -> list[ItemRow]:
     return sorted(out, key=lambda r: (not r.flags, r.question_id, r.version.n))
 
 
-def _question_stats(scope: Scope) -> dict[int, tuple[int, analysis.ItemStats]]:
+def _question_stats(scope: Scope, refreshed: bool = False) -> dict[int, tuple[int, analysis.ItemStats]]:
     """Question id → (exams it appeared in, its stats summed over exams and the scope's units)."""
-    refresh()
+    if not refreshed:
+        refresh()
     rows = db.session.execute(select(ReportItemStat.question_id, func.count(func.distinct(ReportItemStat.exam_id)),
                                      *_STAT_COLS).where(scope.users(ReportItemStat.unit_id))
                               .group_by(ReportItemStat.question_id)).all()
@@ -388,9 +389,9 @@ def all_items(scope: Scope, flagged_only: bool = False, page: int = 1, per_page:
     return Page(shown, page, per_page, len(order)), flagged
 
 
-def flagged_count(scope: Scope | None = None) -> int:
+def flagged_count(scope: Scope | None = None, refreshed: bool = False) -> int:
     """How many questions the item analysis over all exams flags for review."""
-    return sum(1 for _, s in _question_stats(scope or Scope(None, "")).values() if s.flags)
+    return sum(1 for _, s in _question_stats(scope or Scope(None, ""), refreshed).values() if s.flags)
 
 
 # ---- article mastery -------------------------------------------------------------------------------
@@ -429,11 +430,12 @@ class Mastery:
         return sorted(rows, key=lambda r: (r.share(), -r.answers))[:limit]
 
 
-def article_mastery(scope: Scope, since: datetime | None = None) -> Mastery:
+def article_mastery(scope: Scope, since: datetime | None = None, refreshed: bool = False) -> Mastery:
     """Share of right answers per cited article (rows) for the scope and per unit (columns)."""
     from trainer.cnnum import int_to_cn
 
-    refresh()
+    if not refreshed:
+        refresh()
     where = and_(QuestionVersion.ref_article.is_not(None), QuestionVersion.ref_document != "",
                  scope.users(ReportItemStat.unit_id))
     if since is not None:
@@ -600,5 +602,6 @@ def unit_rates(scope: Scope, period: str = "4w", term_id: int | None = None, now
 def overview() -> dict:
     """For the admin home panel: this month's weakest articles and the number of flagged questions."""
     everyone = Scope(None, "全部单位")
-    mastery = article_mastery(everyone, since=month_start())
-    return {"weakest": mastery.weakest(5), "flagged": flagged_count(everyone)}
+    refresh()
+    mastery = article_mastery(everyone, since=month_start(), refreshed=True)
+    return {"weakest": mastery.weakest(5), "flagged": flagged_count(everyone, refreshed=True)}
