@@ -55,8 +55,9 @@ def items(rows: list[service.ItemRow], across: bool = False) -> bytes:
 
 
 def articles(m: service.Mastery) -> bytes:
-    header = ["文件", "条款", "作答数", f"{m.scope.label}答对率(%)"] + [u.name for u in m.units]
-    rows = [[r.document, r.label, r.answers, pct(r.share())] + [pct(r.share(u.id)) for u in m.units] for r in m.rows]
+    units = m.units if len(m.units) > 1 else []
+    header = ["文件", "条款", "作答数", f"{m.scope.label}答对率(%)"] + [u.name for u in units]
+    rows = [[r.document, r.label, r.answers, pct(r.share())] + [pct(r.share(u.id)) for u in units] for r in m.rows]
     return build_workbook([("条款掌握情况", header, rows)])
 
 
