@@ -2,7 +2,8 @@
 every cadre sitting every exam (2 million answers), on SQLite and PostgreSQL.
 
 Timing is server-side and in-process: each page is requested through Flask's test client (the whole request:
-routing, SQL, templates), once to warm up and then five times; the median counts. The per-exam aggregates the
+routing, SQL, templates), once to warm up and then five times; the median counts (pages_ms, wall time; also
+pages_cpu_ms, the app process's CPU time, a steadier figure on a shared machine, and the load average). The per-exam aggregates the
 item analysis and heat map read are built once before the timing (refresh_s) and a single exam's rebuild,
 as after new grades, is timed separately (rebuild_exam_ms).
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import random
 import statistics
 import time
@@ -138,10 +140,13 @@ def _copy_value(v) -> str:
     return str(v)
 
 
-def timed(client, url: str) -> float:
-    t = time.perf_counter()
+def timed(client, url: str, cpu: list | None = None) -> float:
+    """Wall time of one request in ms; its CPU time in this process is appended to cpu."""
+    c, t = time.process_time(), time.perf_counter()
     resp = client.get(url)
     ms = (time.perf_counter() - t) * 1000
+    if cpu is not None:
+        cpu.append((time.process_time() - c) * 1000)
     assert resp.status_code == 200, f"{url}: {resp.status_code}"
     return ms
 
@@ -178,10 +183,12 @@ def run_engine(engine: str, n_cadres: int, n_exams: int) -> dict:
                  "cadre": f"/reports/cadres/{c}", "units": "/reports/units", "home": "/",
                  "exam_xlsx": f"/reports/exams/{e}.xlsx", "items_xlsx": "/reports/items.xlsx",
                  "articles_xlsx": "/reports/articles.xlsx"}
-        pages_ms = {}
+        pages_ms, cpu_ms = {}, {}
         for name, path in pages.items():
             timed(client, path)
-            pages_ms[name] = round(statistics.median(timed(client, path) for _ in range(RUNS)), 1)
+            cpu: list[float] = []
+            pages_ms[name] = round(statistics.median(timed(client, path, cpu) for _ in range(RUNS)), 1)
+            cpu_ms[name] = round(statistics.median(cpu), 1)
         # one exam's aggregates rebuilt, as after a regrade: the first view of its item analysis
         rebuild = []
         for _ in range(3):
@@ -193,6 +200,8 @@ def run_engine(engine: str, n_cadres: int, n_exams: int) -> dict:
         with app.app_context():
             db.engine.dispose()
     result = {"answers": ids["answers"], "pages_ms": pages_ms, "max_ms": max(pages_ms.values()),
+              # CPU of the app process alone (with SQLite this includes the database's work; not with PostgreSQL)
+              "pages_cpu_ms": cpu_ms, "load_average": round(os.getloadavg()[0], 1),
               "refresh_s": round(refresh_s, 2), "rebuild_exam_ms": round(statistics.median(rebuild), 1),
               "seed_s": round(seed_s, 1), "insert_answers_s": ids["insert_answers_s"],
               "method": f"in-process Flask test client, median of {RUNS} after a warm-up, as admin"}
