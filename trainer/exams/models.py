@@ -137,7 +137,9 @@ class Attempt(db.Model):
 
     __tablename__ = "attempt"
     __table_args__ = (UniqueConstraint("exam_id", "user_id", "number"),
-                      Index("ix_attempt_exam_counted", "exam_id", "counted"))
+                      Index("ix_attempt_exam_counted", "exam_id", "counted"),
+                      # the reports check every exam's counted attempts for changes on each visit: index-only
+                      Index("ix_attempt_counted_exam_graded", "counted", "exam_id", "graded_at", "score"))
     id: Mapped[int] = mapped_column(primary_key=True)
     exam_id: Mapped[int] = mapped_column(ForeignKey("exam.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 6d71eb0e0de3
+Revision ID: 5be63de2ff84
 Revises: 
-Create Date: 2026-11-29 09:27:21.571535
+Create Date: 2026-11-29 09:27:28.102814
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '6d71eb0e0de3'
+revision = '5be63de2ff84'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -380,6 +380,7 @@ def upgrade():
     sa.UniqueConstraint('exam_id', 'user_id', 'number', name=op.f('uq_attempt_exam_id_user_id_number'))
     )
     with op.batch_alter_table('attempt', schema=None) as batch_op:
+        batch_op.create_index('ix_attempt_counted_exam_graded', ['counted', 'exam_id', 'graded_at', 'score'], unique=False)
         batch_op.create_index(batch_op.f('ix_attempt_deadline'), ['deadline'], unique=False)
         batch_op.create_index('ix_attempt_exam_counted', ['exam_id', 'counted'], unique=False)
         batch_op.create_index(batch_op.f('ix_attempt_exam_id'), ['exam_id'], unique=False)
@@ -554,6 +555,14 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_question_version_ref_document'), ['ref_document'], unique=False)
         batch_op.create_index(batch_op.f('ix_question_version_type'), ['type'], unique=False)
 
+    op.create_table('report_exam_stamp',
+    sa.Column('exam_id', sa.Integer(), nullable=False),
+    sa.Column('signature', sa.String(length=80), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('computed_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['exam_id'], ['exam.id'], name=op.f('fk_report_exam_stamp_exam_id_exam'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('exam_id', name=op.f('pk_report_exam_stamp'))
+    )
     op.create_table('review_card',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -772,6 +781,51 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_question_report_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_question_report_user_id'), ['user_id'], unique=False)
 
+    op.create_table('report_item_stat',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('exam_id', sa.Integer(), nullable=False),
+    sa.Column('version_id', sa.Integer(), nullable=False),
+    sa.Column('question_id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=True),
+    sa.Column('n', sa.Integer(), nullable=False),
+    sa.Column('right_n', sa.Integer(), nullable=False),
+    sa.Column('upper_n', sa.Integer(), nullable=False),
+    sa.Column('upper_right', sa.Integer(), nullable=False),
+    sa.Column('lower_n', sa.Integer(), nullable=False),
+    sa.Column('lower_right', sa.Integer(), nullable=False),
+    sa.Column('sum_right', sa.Float(), nullable=False),
+    sa.Column('sum_all', sa.Float(), nullable=False),
+    sa.Column('sumsq_all', sa.Float(), nullable=False),
+    sa.ForeignKeyConstraint(['exam_id'], ['exam.id'], name=op.f('fk_report_item_stat_exam_id_exam'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['question_id'], ['question.id'], name=op.f('fk_report_item_stat_question_id_question'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['unit_id'], ['org_unit.id'], name=op.f('fk_report_item_stat_unit_id_org_unit'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['version_id'], ['question_version.id'], name=op.f('fk_report_item_stat_version_id_question_version'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_report_item_stat')),
+    sa.UniqueConstraint('exam_id', 'version_id', 'unit_id', name=op.f('uq_report_item_stat_exam_id_version_id_unit_id'))
+    )
+    with op.batch_alter_table('report_item_stat', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_report_item_stat_exam_id'), ['exam_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_report_item_stat_question_id'), ['question_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_report_item_stat_unit_id'), ['unit_id'], unique=False)
+        batch_op.create_index('ix_report_item_stat_version_unit', ['version_id', 'unit_id'], unique=False)
+
+    op.create_table('report_option_stat',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('exam_id', sa.Integer(), nullable=False),
+    sa.Column('version_id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=True),
+    sa.Column('response', sa.Text(), nullable=False),
+    sa.Column('n', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['exam_id'], ['exam.id'], name=op.f('fk_report_option_stat_exam_id_exam'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['unit_id'], ['org_unit.id'], name=op.f('fk_report_option_stat_unit_id_org_unit'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['version_id'], ['question_version.id'], name=op.f('fk_report_option_stat_version_id_question_version'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_report_option_stat'))
+    )
+    with op.batch_alter_table('report_option_stat', schema=None) as batch_op:
+        batch_op.create_index('ix_report_option_stat_exam_version', ['exam_id', 'version_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_report_option_stat_unit_id'), ['unit_id'], unique=False)
+        batch_op.create_index('ix_report_option_stat_version_response', ['version_id', 'response', 'unit_id', 'n'], unique=False)
+
     op.create_table('review_log',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('card_id', sa.Integer(), nullable=False),
@@ -811,6 +865,19 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_review_log_at'))
 
     op.drop_table('review_log')
+    with op.batch_alter_table('report_option_stat', schema=None) as batch_op:
+        batch_op.drop_index('ix_report_option_stat_version_response')
+        batch_op.drop_index(batch_op.f('ix_report_option_stat_unit_id'))
+        batch_op.drop_index('ix_report_option_stat_exam_version')
+
+    op.drop_table('report_option_stat')
+    with op.batch_alter_table('report_item_stat', schema=None) as batch_op:
+        batch_op.drop_index('ix_report_item_stat_version_unit')
+        batch_op.drop_index(batch_op.f('ix_report_item_stat_unit_id'))
+        batch_op.drop_index(batch_op.f('ix_report_item_stat_question_id'))
+        batch_op.drop_index(batch_op.f('ix_report_item_stat_exam_id'))
+
+    op.drop_table('report_item_stat')
     with op.batch_alter_table('question_report', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_question_report_user_id'))
         batch_op.drop_index(batch_op.f('ix_question_report_status'))
@@ -873,6 +940,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_review_card_due'))
 
     op.drop_table('review_card')
+    op.drop_table('report_exam_stamp')
     with op.batch_alter_table('question_version', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_question_version_type'))
         batch_op.drop_index(batch_op.f('ix_question_version_ref_document'))
@@ -922,6 +990,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_attempt_exam_id'))
         batch_op.drop_index('ix_attempt_exam_counted')
         batch_op.drop_index(batch_op.f('ix_attempt_deadline'))
+        batch_op.drop_index('ix_attempt_counted_exam_graded')
 
     op.drop_table('attempt')
     with op.batch_alter_table('source_revision', schema=None) as batch_op:
