@@ -48,13 +48,14 @@ class CSRFClient(FlaskClient):
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory, worker_id) -> str:
+def database_url(tmp_path_factory) -> str:
     """The test database: a SQLite file, or the PostgreSQL database named by TRAINER_TEST_DATABASE_URL (with
     pytest -n, each worker gets its own database beside it, created here and dropped at the end)."""
     if not PG_URL:
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
         return
-    if worker_id == "master":
+    worker_id = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker_id:
         yield PG_URL
         return
     import psycopg
