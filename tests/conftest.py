@@ -295,10 +295,12 @@ def live_server(app):
 @pytest.fixture
 def artifacts(request):
     """A folder for this test's screenshots: test-artifacts/<test name>/."""
+    import shutil
     from pathlib import Path
 
     folder = Path(__file__).resolve().parent.parent / "test-artifacts" / request.node.name
-    folder.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(folder, ignore_errors=True)  # only this run's screenshots
+    folder.mkdir(parents=True)
     return folder
 
 

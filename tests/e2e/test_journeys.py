@@ -1,8 +1,9 @@
 """The main journeys, in a real browser at phone width, with a screenshot of every step in test-artifacts/:
-an admin imports a bank from Excel (a second admin reviews it) and builds a weekly quiz; a cadre takes the
-quiz, sees the result, finds the question they got wrong in the wrong-answer book and downloads the
-certificate."""
+an admin imports a bank from Excel (a second admin reviews it), builds a weekly quiz and links it to this
+evening's night-school session; a cadre checks in with the code on the room's screen, takes the quiz, sees the
+result, finds the question they got wrong in the wrong-answer book and downloads the certificate."""
 import io
+from datetime import timedelta
 
 import pytest
 from openpyxl import Workbook
@@ -66,9 +67,9 @@ def answer(page, item, right: bool) -> None:
 
 
 def test_admin_builds_a_quiz_and_a_cadre_takes_it(page, browser, browser_context_args, live_server, make_user,
-                                                   make_unit, artifacts, tmp_path):
-    """Admin imports from Excel, another admin reviews, the quiz is built and opened; a cadre takes it, gets one
-    wrong, finds it in the wrong-answer book and downloads the 合格证书."""
+                                                   make_unit, make_session, artifacts, tmp_path):
+    """Admin imports from Excel, another admin reviews, the quiz is built and linked to tonight's session; a cadre
+    checks in, takes the quiz, gets one wrong, finds it in the wrong-answer book and downloads the 合格证书."""
     office = make_unit("政策法规科")
     admin = make_user(Role.admin, unit=office, name="周管理")
     reviewer = make_user(Role.admin, unit=office, name="吴审核")
@@ -129,17 +130,49 @@ def test_admin_builds_a_quiz_and_a_cadre_takes_it(page, browser, browser_context
     page.fill("#points", "20")
     page.click("form[action$='/rules'] button[type=submit]")
     page.wait_for_load_state()
-    page.click("button:has-text('立即开放')")
-    page.wait_for_load_state()
-    assert "进行中" in page.content()
-    snap(page, "admin-quiz-open")
+    quiz_url = page.url
+    snap(page, "admin-quiz")
 
-    # 4. the cadre takes it on a phone, gets exactly one question wrong
+    # 4. the quiz is linked to tonight's session (it opens when the session ends)
+    session = make_session(topic="《宗教事务条例》第四章解读", starts_in=timedelta(minutes=-5))
+    page.goto(f"{live_server}/admin/nightschool/sessions/{session.id}/edit")
+    page.select_option("#quiz_id", label=next(o for o in page.locator("#quiz_id option").all_inner_texts()
+                                               if "第12期每周测验" in o))
+    page.click("button[type=submit]:has-text('保存')")
+    page.wait_for_load_state()
+    assert "第12期每周测验" in page.content()
+    snap(page, "admin-session-linked")
+
+    # 5. the cadre checks in with the code on the room's screen
+    screen_ctx = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN",
+                                     timezone_id="Asia/Shanghai")
+    screen = screen_ctx.new_page()
+    browser_login(screen, live_server, admin)
+    screen.goto(f"{live_server}/admin/nightschool/sessions/{session.id}/screen")
+    code = screen.inner_text("#checkin-code").strip()
     ctx = browser.new_context(**browser_context_args)
     phone = ctx.new_page()
     phone.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     browser_login(phone, live_server, cadre)
     snap(phone, "cadre-home")
+    phone.click("a.btn-success:has-text('签到')")
+    phone.wait_for_url(f"**/nightschool/checkin/{session.id}")
+    phone.fill("#code", code)
+    phone.click("button:has-text('签到')")
+    phone.wait_for_url(f"**/nightschool/sessions/{session.id}")
+    assert "签到成功" in phone.content()
+    snap(phone, "cadre-checked-in")
+    screen_ctx.close()
+
+    # 6. the lecture ends early and the admin opens the quiz now
+    page.goto(quiz_url)
+    page.click("button:has-text('立即开放')")
+    page.wait_for_load_state()
+    assert "进行中" in page.content()
+    snap(page, "admin-quiz-open")
+
+    # 7. the cadre takes it on a phone, gets exactly one question wrong
+    phone.goto(f"{live_server}/")
     phone.click("text=第12期每周测验")
     phone.click("button:has-text('开始答题')")
     phone.wait_for_url("**/attempts/*")
@@ -159,7 +192,7 @@ def test_admin_builds_a_quiz_and_a_cadre_takes_it(page, browser, browser_context
     snap(phone, "cadre-result")
     assert "80" in phone.locator(".score").inner_text()
 
-    # 5. the wrong question waits in the wrong-answer book
+    # 8. the wrong question waits in the wrong-answer book
     phone.goto(f"{live_server}/practice/book")
     book = phone.locator("a.stem-link")
     assert book.count() == 1 and wrong.version.stem[:12] in book.first.inner_text()
@@ -169,7 +202,7 @@ def test_admin_builds_a_quiz_and_a_cadre_takes_it(page, browser, browser_context
     assert wrong.version.stem[:12] in phone.content()
     snap(phone, "cadre-book-entry")
 
-    # 6. and the certificate downloads as a PDF with the cadre's name
+    # 9. and the certificate downloads as a PDF with the cadre's name
     phone.goto(f"{live_server}/attempts/{attempt.id}/result")
     with phone.expect_download() as download:
         phone.click("a:has-text('下载合格证书')")
