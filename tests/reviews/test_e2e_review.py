@@ -37,7 +37,7 @@ def test_review_written_commented_and_seen(page, context, live_server, make_team
     context.clear_cookies()
     browser_login(page, live_server, team.mentor)
     page.goto(f"{live_server}/reviews/team")
-    page.click(f"a.btn:has-text('点评')")
+    page.click("a.btn:has-text('点评')")
     page.wait_for_url(f"**/reviews/{review.id}*")
     page.fill("#body", "体会写得实在，建议把问题和措施对应起来。")
     page.screenshot(path=artifacts / "04-commenting.png", full_page=True)

@@ -109,7 +109,7 @@ def weak_spots(user_id: int, top: int = 3) -> tuple[list[tuple[str, int]], list[
     names = {}
     ids = [c for c, _ in chapters.most_common(top)]
     if ids:
-        for cid, title, code, bank in db.session.execute(select(Chapter.id, Chapter.title, Chapter.code, Bank.title)
+        for cid, title, bank in db.session.execute(select(Chapter.id, Chapter.title, Bank.title)
                                                          .join(Bank, Bank.id == Chapter.bank_id)
                                                          .where(Chapter.id.in_(ids))):
             names[cid] = f"{bank} · {title}"

@@ -193,11 +193,10 @@ def progress_of(assignments: list[PlanAssignment]) -> list[Progress]:
             due = a.starts_on + timedelta(days=item.due_days)
             check = checks.get(item.id)
             done, how, at = False, "", None
-            if item.kind == ItemKind.exam and (a.user_id, item.target_id) in passed:
-                done, how, at = True, "自动核验", passed[(a.user_id, item.target_id)]
-            elif item.kind == ItemKind.mentor and a.user_id in paired:
-                done, how = True, "自动核验"
-            elif item.kind == ItemKind.session and (a.user_id, item.target_id) in attended:
+            automatic = {ItemKind.exam: (a.user_id, item.target_id) in passed, ItemKind.mentor: a.user_id in paired,
+                         ItemKind.session: (a.user_id, item.target_id) in attended}
+            if automatic.get(item.kind):
+                at = passed.get((a.user_id, item.target_id)) if item.kind == ItemKind.exam else None
                 done, how = True, "自动核验"
             elif check is not None:
                 done, how, at = True, "本人确认" if check.how == "self" else "管理员确认", check.done_at

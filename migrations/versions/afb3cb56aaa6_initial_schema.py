@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 30334dc3bdf3
+Revision ID: afb3cb56aaa6
 Revises: 
-Create Date: 2026-11-29 04:25:56.028889
+Create Date: 2026-11-29 08:45:07.155035
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '30334dc3bdf3'
+revision = 'afb3cb56aaa6'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -228,6 +228,32 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_exam_opens_at'), ['opens_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_exam_published'), ['published'], unique=False)
 
+    op.create_table('mentor_team',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('mentor_id', sa.Integer(), nullable=False),
+    sa.Column('starts_on', sa.Date(), nullable=False),
+    sa.Column('ends_on', sa.Date(), nullable=False),
+    sa.Column('goals', sa.Text(), nullable=False),
+    sa.Column('state', sa.Enum('active', 'completed', 'dissolved', name='teamstate', native_enum=False, length=24), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('closed_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['mentor_id'], ['user_account.id'], name=op.f('fk_mentor_team_mentor_id_user_account'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mentor_team'))
+    )
+    with op.batch_alter_table('mentor_team', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mentor_team_mentor_id'), ['mentor_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_mentor_team_state'), ['state'], unique=False)
+
+    op.create_table('onboarding_plan',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_onboarding_plan_created_by_id_user_account'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_onboarding_plan'))
+    )
     op.create_table('question',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('bank_id', sa.Integer(), nullable=False),
@@ -297,6 +323,28 @@ def upgrade():
     )
     with op.batch_alter_table('source_revision', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_source_revision_document_id'), ['document_id'], unique=False)
+
+    op.create_table('weekly_review',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('iso_year', sa.Integer(), nullable=False),
+    sa.Column('iso_week', sa.Integer(), nullable=False),
+    sa.Column('done', sa.Text(), nullable=False),
+    sa.Column('lessons', sa.Text(), nullable=False),
+    sa.Column('plan', sa.Text(), nullable=False),
+    sa.Column('state', sa.Enum('draft', 'submitted', name='reviewstate', native_enum=False, length=24), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('submitted_at', sa.DateTime(), nullable=True),
+    sa.Column('comments_seen_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_weekly_review_user_id_user_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_weekly_review')),
+    sa.UniqueConstraint('user_id', 'iso_year', 'iso_week', name=op.f('uq_weekly_review_user_id_iso_year_iso_week'))
+    )
+    with op.batch_alter_table('weekly_review', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_weekly_review_submitted_at'), ['submitted_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_weekly_review_user_id'), ['user_id'], unique=False)
+        batch_op.create_index('ix_weekly_review_week', ['iso_year', 'iso_week', 'state'], unique=False)
 
     op.create_table('attempt',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -423,6 +471,57 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_exam_question_exam_id'), ['exam_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_exam_question_question_id'), ['question_id'], unique=False)
 
+    op.create_table('mentor_note',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sa.Integer(), nullable=False),
+    sa.Column('mentee_id', sa.Integer(), nullable=True),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('held_on', sa.Date(), nullable=False),
+    sa.Column('discussed', sa.Text(), nullable=False),
+    sa.Column('next_steps', sa.Text(), nullable=False),
+    sa.Column('shared', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['author_id'], ['user_account.id'], name=op.f('fk_mentor_note_author_id_user_account'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['mentee_id'], ['user_account.id'], name=op.f('fk_mentor_note_mentee_id_user_account'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['team_id'], ['mentor_team.id'], name=op.f('fk_mentor_note_team_id_mentor_team'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mentor_note'))
+    )
+    with op.batch_alter_table('mentor_note', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mentor_note_held_on'), ['held_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_mentor_note_mentee_id'), ['mentee_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_mentor_note_team_id'), ['team_id'], unique=False)
+
+    op.create_table('plan_assignment',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('plan_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('starts_on', sa.Date(), nullable=False),
+    sa.Column('assigned_at', sa.DateTime(), nullable=False),
+    sa.Column('assigned_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['assigned_by_id'], ['user_account.id'], name=op.f('fk_plan_assignment_assigned_by_id_user_account'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['plan_id'], ['onboarding_plan.id'], name=op.f('fk_plan_assignment_plan_id_onboarding_plan'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_plan_assignment_user_id_user_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_plan_assignment')),
+    sa.UniqueConstraint('plan_id', 'user_id', name=op.f('uq_plan_assignment_plan_id_user_id'))
+    )
+    with op.batch_alter_table('plan_assignment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_plan_assignment_plan_id'), ['plan_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_plan_assignment_user_id'), ['user_id'], unique=False)
+
+    op.create_table('plan_item',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('plan_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.Enum('session', 'material', 'exam', 'mentor', name='itemkind', native_enum=False, length=24), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('target_id', sa.Integer(), nullable=True),
+    sa.Column('due_days', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['plan_id'], ['onboarding_plan.id'], name=op.f('fk_plan_item_plan_id_onboarding_plan'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_plan_item'))
+    )
+    with op.batch_alter_table('plan_item', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_plan_item_plan_id'), ['plan_id'], unique=False)
+
     op.create_table('question_version',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('question_id', sa.Integer(), nullable=False),
@@ -482,6 +581,50 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_review_card_question_id'), ['question_id'], unique=False)
         batch_op.create_index('ix_review_card_user_due', ['user_id', 'due'], unique=False)
         batch_op.create_index(batch_op.f('ix_review_card_user_id'), ['user_id'], unique=False)
+
+    op.create_table('review_comment',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('review_id', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['author_id'], ['user_account.id'], name=op.f('fk_review_comment_author_id_user_account'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['review_id'], ['weekly_review.id'], name=op.f('fk_review_comment_review_id_weekly_review'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_review_comment'))
+    )
+    with op.batch_alter_table('review_comment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_review_comment_author_id'), ['author_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_review_comment_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_review_comment_review_id'), ['review_id'], unique=False)
+
+    op.create_table('team_event',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sa.Integer(), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('kind', sa.String(length=24), nullable=False),
+    sa.Column('summary', sa.String(length=300), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['user_account.id'], name=op.f('fk_team_event_actor_id_user_account'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['team_id'], ['mentor_team.id'], name=op.f('fk_team_event_team_id_mentor_team'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_team_event'))
+    )
+    with op.batch_alter_table('team_event', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_team_event_team_id'), ['team_id'], unique=False)
+
+    op.create_table('team_member',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('joined_at', sa.DateTime(), nullable=False),
+    sa.Column('left_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['team_id'], ['mentor_team.id'], name=op.f('fk_team_member_team_id_mentor_team'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_team_member_user_id_user_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_team_member'))
+    )
+    with op.batch_alter_table('team_member', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_team_member_team_id'), ['team_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_team_member_user_id'), ['user_id'], unique=False)
+        batch_op.create_index('ix_team_member_user_left', ['user_id', 'left_at'], unique=False)
 
     op.create_table('attempt_event',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -565,6 +708,23 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_drill_item_user_id'), ['user_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_drill_item_version_id'), ['version_id'], unique=False)
 
+    op.create_table('item_check',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('assignment_id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('done_at', sa.DateTime(), nullable=False),
+    sa.Column('how', sa.String(length=16), nullable=False),
+    sa.Column('by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['assignment_id'], ['plan_assignment.id'], name=op.f('fk_item_check_assignment_id_plan_assignment'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['by_id'], ['user_account.id'], name=op.f('fk_item_check_by_id_user_account'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['item_id'], ['plan_item.id'], name=op.f('fk_item_check_item_id_plan_item'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_item_check')),
+    sa.UniqueConstraint('assignment_id', 'item_id', name=op.f('uq_item_check_assignment_id_item_id'))
+    )
+    with op.batch_alter_table('item_check', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_item_check_assignment_id'), ['assignment_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_item_check_item_id'), ['item_id'], unique=False)
+
     op.create_table('question_report',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('question_id', sa.Integer(), nullable=False),
@@ -632,6 +792,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_question_report_question_id'))
 
     op.drop_table('question_report')
+    with op.batch_alter_table('item_check', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_item_check_item_id'))
+        batch_op.drop_index(batch_op.f('ix_item_check_assignment_id'))
+
+    op.drop_table('item_check')
     with op.batch_alter_table('drill_item', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_drill_item_version_id'))
         batch_op.drop_index(batch_op.f('ix_drill_item_user_id'))
@@ -655,6 +820,22 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_attempt_event_attempt_id'))
 
     op.drop_table('attempt_event')
+    with op.batch_alter_table('team_member', schema=None) as batch_op:
+        batch_op.drop_index('ix_team_member_user_left')
+        batch_op.drop_index(batch_op.f('ix_team_member_user_id'))
+        batch_op.drop_index(batch_op.f('ix_team_member_team_id'))
+
+    op.drop_table('team_member')
+    with op.batch_alter_table('team_event', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_team_event_team_id'))
+
+    op.drop_table('team_event')
+    with op.batch_alter_table('review_comment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_review_comment_review_id'))
+        batch_op.drop_index(batch_op.f('ix_review_comment_created_at'))
+        batch_op.drop_index(batch_op.f('ix_review_comment_author_id'))
+
+    op.drop_table('review_comment')
     with op.batch_alter_table('review_card', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_review_card_user_id'))
         batch_op.drop_index('ix_review_card_user_due')
@@ -671,6 +852,21 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_question_version_difficulty'))
 
     op.drop_table('question_version')
+    with op.batch_alter_table('plan_item', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_plan_item_plan_id'))
+
+    op.drop_table('plan_item')
+    with op.batch_alter_table('plan_assignment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_plan_assignment_user_id'))
+        batch_op.drop_index(batch_op.f('ix_plan_assignment_plan_id'))
+
+    op.drop_table('plan_assignment')
+    with op.batch_alter_table('mentor_note', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_mentor_note_team_id'))
+        batch_op.drop_index(batch_op.f('ix_mentor_note_mentee_id'))
+        batch_op.drop_index(batch_op.f('ix_mentor_note_held_on'))
+
+    op.drop_table('mentor_note')
     with op.batch_alter_table('exam_question', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_exam_question_question_id'))
         batch_op.drop_index(batch_op.f('ix_exam_question_exam_id'))
@@ -705,6 +901,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_attempt_deadline'))
 
     op.drop_table('attempt')
+    with op.batch_alter_table('weekly_review', schema=None) as batch_op:
+        batch_op.drop_index('ix_weekly_review_week')
+        batch_op.drop_index(batch_op.f('ix_weekly_review_user_id'))
+        batch_op.drop_index(batch_op.f('ix_weekly_review_submitted_at'))
+
+    op.drop_table('weekly_review')
     with op.batch_alter_table('source_revision', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_source_revision_document_id'))
 
@@ -723,6 +925,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_question_bank_id'))
 
     op.drop_table('question')
+    op.drop_table('onboarding_plan')
+    with op.batch_alter_table('mentor_team', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_mentor_team_state'))
+        batch_op.drop_index(batch_op.f('ix_mentor_team_mentor_id'))
+
+    op.drop_table('mentor_team')
     with op.batch_alter_table('exam', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_exam_published'))
         batch_op.drop_index(batch_op.f('ix_exam_opens_at'))
