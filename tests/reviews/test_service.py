@@ -132,3 +132,15 @@ def test_export_escapes_and_lists_missing(make_user, make_unit):
     states = {r[0]: r[3] for r in rows[1:]}
     assert states == {"甲": "已提交", "乙": "未填写"}
     assert not any(isinstance(c, str) and c.startswith("=") for r in rows for c in r)
+
+
+def test_missing_reviews_command(runner, make_user, make_unit):
+    """Does missing-reviews list the people without a submitted review, by unit?"""
+    unit = make_unit("桃源镇")
+    make_user(Role.cadre, unit=unit, name="赵六")
+    done = make_user(Role.cadre, unit=unit, name="钱七")
+    service.save_review(done, service.current_week(), FULL, submit=True)
+    result = runner.invoke(args=["missing-reviews"])
+    assert result.exit_code == 0 and "桃源镇\t1/2\t赵六" in result.output and "missing 1" in result.output
+    bad = runner.invoke(args=["missing-reviews", "--week", "x"])
+    assert bad.exit_code == 1 and "周次格式" in bad.output
