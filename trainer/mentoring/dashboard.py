@@ -2,7 +2,6 @@
 present), weekly quiz scores over time, what they get wrong most, weekly reviews, last activity."""
 from __future__ import annotations
 
-import importlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -13,16 +12,10 @@ from trainer.banks.models import Bank, Chapter, Question, QuestionVersion
 from trainer.exams.models import Attempt, AttemptItem, AttemptState, Exam, ExamKind
 from trainer.extensions import db
 from trainer.mentoring.models import MentorTeam
+from trainer.mentoring.service import _optional
 from trainer.org.models import User
 from trainer.practice.models import ReviewCard
 from trainer.timeutil import from_local, local_today, to_local, utcnow
-
-
-def _optional(module: str):
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError:
-        return None
 
 
 def _start(day: date) -> datetime:

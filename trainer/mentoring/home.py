@@ -14,7 +14,7 @@ def panel(user):
     plans = onboarding.progress_for_user(user.id)
     if teams:
         ids = [u.id for t in teams for u in t.mentees]
-        reviews = dashboard._optional("trainer.reviews.service")
+        reviews = service._optional("trainer.reviews.service")
         return {"template": "mentoring/_home_mentor.html", "order": 12, "teams": teams,
                 "last": dashboard.last_activity(ids),
                 "waiting": reviews.uncommented(ids, user.id, limit=6) if reviews else [], "plans": plans}

@@ -3,7 +3,6 @@ unit, progress checked automatically where possible (exam passed, mentor paired,
 and by hand otherwise (material read by the cadre; an admin may confirm any item)."""
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -15,17 +14,10 @@ from trainer.errors import Forbidden, NotFound, ServiceError
 from trainer.exams.models import Attempt, AttemptState, Exam
 from trainer.extensions import db
 from trainer.mentoring.models import ItemCheck, ItemKind, OnboardingPlan, PlanAssignment, PlanItem
-from trainer.mentoring.service import team_of_mentee
+from trainer.mentoring.service import _optional, team_of_mentee
 from trainer.org import service as org
 from trainer.org.models import Role, User
 from trainer.timeutil import from_local, local_today, utcnow
-
-
-def _nightschool():
-    try:
-        return importlib.import_module("trainer.nightschool.service")
-    except ModuleNotFoundError:
-        return None
 
 
 def get_plan(plan_id: int) -> OnboardingPlan:
@@ -167,7 +159,7 @@ def _passed_exams(user_ids: set[int], exam_ids: set[int]) -> dict[tuple[int, int
 
 
 def _attended(user_ids: set[int], session_ids: set[int], since: date) -> set[tuple[int, int]]:
-    nightschool = _nightschool()
+    nightschool = _optional("trainer.nightschool.service")
     if nightschool is None or not user_ids or not session_ids:
         return set()
     start = from_local(datetime(since.year, since.month, since.day)) - timedelta(days=366)

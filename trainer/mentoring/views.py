@@ -60,7 +60,7 @@ def index():
         return render_template("mentoring/dashboard.html", teams=[(t, dashboard.mentee_cards(t), service.notes_of_team(t.id),
                                                                    _note_form(t)) for t in teams])
     team = service.team_of_mentee(current_user.id)
-    reviews = dashboard._optional("trainer.reviews.service")
+    reviews = service._optional("trainer.reviews.service")
     commented = [r for r in reviews.reviews_for(current_user.id, 8) if r.comments] if reviews and team else []
     return render_template("mentoring/mine.html", team=team, commented=commented,
                            notes=service.notes_of_team(team.id, current_user.id, shared_only=True) if team else [])
