@@ -119,7 +119,7 @@ def test_pages(plan, login_as, make_user, make_team):
     onboarding.assign(plan.admin, plan, [cadre.id], None, None)
     c = login_as(user=cadre)
     page = c.get("/onboarding").get_data(as_text=True)
-    assert "通读条例" in page and "已读" in page
+    assert "通读条例" in page and "标为已读" in page
     p, s = _statuses(cadre)
     assert c.post(f"/onboarding/{p.assignment.id}/items/{s[ItemKind.material].item.id}/read").status_code == 302
     other = login_as("cadre")

@@ -7,8 +7,9 @@ def panel(user):
     week = service.current_week()
     if user.role == Role.admin:
         rows = service.missing_by_unit(week)
+        behind = sorted((r for r in rows if r["missing"]), key=lambda r: -len(r["missing"]))
         return {"template": "reviews/_home_admin.html", "order": 25, "week": week, "due": service.missing_is_due(week),
-                "rows": sorted(rows, key=lambda r: -len(r["missing"])),
+                "rows": behind[:8], "more": len(behind) - 8,
                 "missing": sum(len(r["missing"]) for r in rows), "expected": sum(r["expected"] for r in rows)}
     last = service.shift(week, -1)
     review = service.find_review(user.id, week)
