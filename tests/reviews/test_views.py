@@ -105,9 +105,9 @@ def test_home_panel_warns_from_friday(login_as, monkeypatch):
     """Does the cadre's home show this week's review as missing from Friday on?"""
     c = login_as("cadre")
     monkeypatch.setattr(service, "missing_is_due", lambda week, today=None: True)
-    assert "已到周五，本周复盘还没有提交" in c.get("/").get_data(as_text=True)
+    assert "本周复盘还没有提交，请在周日前完成" in c.get("/").get_data(as_text=True)
     monkeypatch.setattr(service, "missing_is_due", lambda week, today=None: False)
-    assert "已到周五" not in c.get("/").get_data(as_text=True)
+    assert "请在周日前完成" not in c.get("/").get_data(as_text=True)
 
 
 def test_admin_home_lists_missing_by_unit(login_as, make_user, make_unit):
