@@ -116,3 +116,13 @@ def test_admin_home_lists_missing_by_unit(login_as, make_user, make_unit):
     make_user(Role.cadre, unit=unit, name="王五")
     page = login_as("admin").get("/").get_data(as_text=True)
     assert "本周复盘未提交" in page and "白沙镇" in page and "王五" in page
+
+
+def test_new_comments_are_marked_once(login_as, make_team):
+    """Is a new comment marked as new the first time the author opens the review, and not after?"""
+    team = make_team()
+    r = service.save_review(team.mentees[0], service.current_week(), FULL, submit=True)
+    service.add_comment(team.mentor, r, "新的点评")
+    c = login_as(user=team.mentees[0])
+    assert 'comment new' in c.get(f"/reviews/{r.id}").get_data(as_text=True)
+    assert 'comment new' not in c.get(f"/reviews/{r.id}").get_data(as_text=True)

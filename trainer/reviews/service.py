@@ -213,9 +213,14 @@ def mark_seen(viewer: User, review: WeeklyReview) -> None:
         db.session.commit()
 
 
-def new_comments(review: WeeklyReview) -> int:
+def new_comment_ids(review: WeeklyReview) -> set[int]:
+    """Comments the author has not seen yet."""
     seen = review.comments_seen_at
-    return sum(1 for c in review.comments if seen is None or c.created_at > seen)
+    return {c.id for c in review.comments if seen is None or c.created_at > seen}
+
+
+def new_comments(review: WeeklyReview) -> int:
+    return len(new_comment_ids(review))
 
 
 # ---- reading ----------------------------------------------------------------------------------------

@@ -80,8 +80,9 @@ def write(year: int, week: int):
 @signed_in
 def show(review_id: int):
     review = _readable(review_id)
+    fresh = service.new_comment_ids(review) if review.user_id == current_user.id else set()
     service.mark_seen(current_user, review)
-    return render_template("reviews/show.html", review=review, form=f.CommentForm(),
+    return render_template("reviews/show.html", review=review, form=f.CommentForm(), fresh=fresh,
                            can_comment=service.can_comment(current_user, review),
                            can_edit=review.user_id == current_user.id and service.is_writable(review.week_key))
 
