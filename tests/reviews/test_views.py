@@ -126,3 +126,19 @@ def test_new_comments_are_marked_once(login_as, make_team):
     c = login_as(user=team.mentees[0])
     assert 'comment new' in c.get(f"/reviews/{r.id}").get_data(as_text=True)
     assert 'comment new' not in c.get(f"/reviews/{r.id}").get_data(as_text=True)
+
+
+def test_unit_week_queries_do_not_grow_with_people(login_as, make_user, make_unit, count_queries):
+    """Does the admin's unit week take no more queries for 12 people than for 3?"""
+    unit = make_unit()
+    admin = login_as("admin")
+
+    def queries(n):
+        for _ in range(n):
+            u = make_user(Role.cadre, unit=unit)
+            service.save_review(u, service.current_week(), FULL, submit=True)
+        with count_queries() as q:
+            assert admin.get(f"/admin/reviews?unit={unit.id}").status_code == 200
+        return q()
+
+    assert queries(9) <= queries(3)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from trainer.errors import Forbidden, NotFound, ServiceError
 from trainer.extensions import db
@@ -225,10 +226,12 @@ def new_comments(review: WeeklyReview) -> int:
 
 # ---- reading ----------------------------------------------------------------------------------------
 
+_WITH_COMMENTS = selectinload(WeeklyReview.comments).selectinload(ReviewComment.author)
+
 def history(user_id: int, limit: int = 60) -> list[WeeklyReview]:
     """The author's reviews, newest week first (the timeline)."""
     return list(db.session.scalars(select(WeeklyReview).where(WeeklyReview.user_id == user_id)
-                                   .order_by(WeeklyReview.iso_year.desc(), WeeklyReview.iso_week.desc()).limit(limit)))
+                                   .options(_WITH_COMMENTS).order_by(WeeklyReview.iso_year.desc(), WeeklyReview.iso_week.desc()).limit(limit)))
 
 
 def reviews_for(user_id: int, limit: int = 10) -> list[WeeklyReview]:
@@ -241,13 +244,13 @@ def reviews_of_users(user_ids: list[int], weeks: list[Week]) -> dict[tuple[int, 
         return {}
     years = {w[0] for w in weeks}
     rows = db.session.scalars(select(WeeklyReview).where(WeeklyReview.user_id.in_(user_ids),
-                                                         WeeklyReview.iso_year.in_(years)))
+                                                         WeeklyReview.iso_year.in_(years)).options(_WITH_COMMENTS))
     wanted = set(weeks)
     return {(r.user_id, r.week_key): r for r in rows if r.week_key in wanted}
 
 
 def writers_in(unit_ids: list[int] | None = None) -> list[User]:
-    stmt = select(User).where(User.active.is_(True), User.role.in_(WRITERS))
+    stmt = select(User).where(User.active.is_(True), User.role.in_(WRITERS)).options(selectinload(User.unit))
     if unit_ids is not None:
         stmt = stmt.where(User.unit_id.in_(unit_ids))
     return list(db.session.scalars(stmt.order_by(User.unit_id, User.username)))
