@@ -141,4 +141,5 @@ def test_unit_week_queries_do_not_grow_with_people(login_as, make_user, make_uni
             assert admin.get(f"/admin/reviews?unit={unit.id}").status_code == 200
         return q()
 
-    assert queries(9) <= queries(3)
+    few, many = queries(3), queries(9)
+    assert many <= few + 1  # one lazy load of the viewer's unit may fall either side; a per-person query would add 9
