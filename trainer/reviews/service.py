@@ -56,9 +56,17 @@ def shift(week: Week, n: int) -> Week:
 
 
 def week_label(week: Week) -> str:
+    return f"{week_short(week)}（{week_dates(week)}）"
+
+
+def week_short(week: Week) -> str:
+    return f"{week[0]}年第{week[1]}周"
+
+
+def week_dates(week: Week) -> str:
     start = monday_of(week)
     end = start + timedelta(days=6)
-    return f"{week[0]}年第{week[1]}周（{start.month}月{start.day}日—{end.month}月{end.day}日）"
+    return f"{start.month}月{start.day}日—{end.month}月{end.day}日"
 
 
 def week_param(week: Week) -> str:

@@ -23,7 +23,8 @@ navigation.add(
 
 @bp.app_context_processor
 def _reviews_context() -> dict:
-    return {"week_label": service.week_label, "week_param": service.week_param}
+    return {"week_label": service.week_label, "week_param": service.week_param, "week_short": service.week_short,
+            "week_dates": service.week_dates}
 
 
 def _readable(review_id: int):
