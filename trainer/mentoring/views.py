@@ -40,11 +40,12 @@ def _guard(fn, *args):
         abort(403)
 
 
-def _note_form(team) -> f.NoteForm:
+def _note_form(team, mentee_id: int = 0) -> f.NoteForm:
     form = f.NoteForm()
     form.mentee_id.choices = [(0, "全组")] + [(u.id, u.name) for u in team.mentees]
     if request.method == "GET":
         form.held_on.data = local_today()
+        form.mentee_id.data = mentee_id
     return form
 
 
@@ -72,7 +73,7 @@ def mentee(user_id: int):
     user, team = _guard(service.mentee_for, current_user, user_id)
     card = dashboard.mentee_cards(team, only=user.id, reviews_limit=8)[0]
     return render_template("mentoring/mentee.html", team=team, card=card,
-                           notes=service.notes_of_team(team.id, user.id), form=_note_form(team),
+                           notes=service.notes_of_team(team.id, user.id), form=_note_form(team, user.id),
                            plans=onboarding.progress_for_user(user.id))
 
 
