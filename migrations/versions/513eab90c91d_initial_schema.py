@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 5be63de2ff84
+Revision ID: 513eab90c91d
 Revises: 
-Create Date: 2026-11-29 09:27:28.102814
+Create Date: 2026-11-29 09:37:29.352197
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '5be63de2ff84'
+revision = '513eab90c91d'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -256,6 +256,23 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_exam_opens_at'), ['opens_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_exam_published'), ['published'], unique=False)
 
+    op.create_table('mentor_team',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('mentor_id', sa.Integer(), nullable=False),
+    sa.Column('starts_on', sa.Date(), nullable=False),
+    sa.Column('ends_on', sa.Date(), nullable=False),
+    sa.Column('goals', sa.Text(), nullable=False),
+    sa.Column('state', sa.Enum('active', 'completed', 'dissolved', name='teamstate', native_enum=False, length=24), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('closed_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['mentor_id'], ['user_account.id'], name=op.f('fk_mentor_team_mentor_id_user_account'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mentor_team'))
+    )
+    with op.batch_alter_table('mentor_team', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mentor_team_mentor_id'), ['mentor_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_mentor_team_state'), ['state'], unique=False)
+
     op.create_table('night_checkin_throttle',
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('failures', sa.Integer(), nullable=False),
@@ -263,6 +280,15 @@ def upgrade():
     sa.Column('locked_until', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_night_checkin_throttle_user_id_user_account'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_night_checkin_throttle'))
+    )
+    op.create_table('onboarding_plan',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_onboarding_plan_created_by_id_user_account'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_onboarding_plan'))
     )
     op.create_table('point_entry',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -353,6 +379,28 @@ def upgrade():
     )
     with op.batch_alter_table('source_revision', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_source_revision_document_id'), ['document_id'], unique=False)
+
+    op.create_table('weekly_review',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('iso_year', sa.Integer(), nullable=False),
+    sa.Column('iso_week', sa.Integer(), nullable=False),
+    sa.Column('done', sa.Text(), nullable=False),
+    sa.Column('lessons', sa.Text(), nullable=False),
+    sa.Column('plan', sa.Text(), nullable=False),
+    sa.Column('state', sa.Enum('draft', 'submitted', name='reviewstate', native_enum=False, length=24), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('submitted_at', sa.DateTime(), nullable=True),
+    sa.Column('comments_seen_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_weekly_review_user_id_user_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_weekly_review')),
+    sa.UniqueConstraint('user_id', 'iso_year', 'iso_week', name=op.f('uq_weekly_review_user_id_iso_year_iso_week'))
+    )
+    with op.batch_alter_table('weekly_review', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_weekly_review_submitted_at'), ['submitted_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_weekly_review_user_id'), ['user_id'], unique=False)
+        batch_op.create_index('ix_weekly_review_week', ['iso_year', 'iso_week', 'state'], unique=False)
 
     op.create_table('attempt',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -495,6 +543,26 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_exam_question_exam_id'), ['exam_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_exam_question_question_id'), ['question_id'], unique=False)
 
+    op.create_table('mentor_note',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sa.Integer(), nullable=False),
+    sa.Column('mentee_id', sa.Integer(), nullable=True),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('held_on', sa.Date(), nullable=False),
+    sa.Column('discussed', sa.Text(), nullable=False),
+    sa.Column('next_steps', sa.Text(), nullable=False),
+    sa.Column('shared', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['author_id'], ['user_account.id'], name=op.f('fk_mentor_note_author_id_user_account'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['mentee_id'], ['user_account.id'], name=op.f('fk_mentor_note_mentee_id_user_account'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['team_id'], ['mentor_team.id'], name=op.f('fk_mentor_note_team_id_mentor_team'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mentor_note'))
+    )
+    with op.batch_alter_table('mentor_note', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mentor_note_held_on'), ['held_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_mentor_note_mentee_id'), ['mentee_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_mentor_note_team_id'), ['team_id'], unique=False)
+
     op.create_table('night_session',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('term_id', sa.Integer(), nullable=False),
@@ -524,6 +592,37 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_night_session_starts_at'), ['starts_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_night_session_term_id'), ['term_id'], unique=False)
         batch_op.create_index('ix_night_session_term_start', ['term_id', 'starts_at'], unique=False)
+
+    op.create_table('plan_assignment',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('plan_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('starts_on', sa.Date(), nullable=False),
+    sa.Column('assigned_at', sa.DateTime(), nullable=False),
+    sa.Column('assigned_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['assigned_by_id'], ['user_account.id'], name=op.f('fk_plan_assignment_assigned_by_id_user_account'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['plan_id'], ['onboarding_plan.id'], name=op.f('fk_plan_assignment_plan_id_onboarding_plan'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_plan_assignment_user_id_user_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_plan_assignment')),
+    sa.UniqueConstraint('plan_id', 'user_id', name=op.f('uq_plan_assignment_plan_id_user_id'))
+    )
+    with op.batch_alter_table('plan_assignment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_plan_assignment_plan_id'), ['plan_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_plan_assignment_user_id'), ['user_id'], unique=False)
+
+    op.create_table('plan_item',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('plan_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.Enum('session', 'material', 'exam', 'mentor', name='itemkind', native_enum=False, length=24), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('target_id', sa.Integer(), nullable=True),
+    sa.Column('due_days', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['plan_id'], ['onboarding_plan.id'], name=op.f('fk_plan_item_plan_id_onboarding_plan'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_plan_item'))
+    )
+    with op.batch_alter_table('plan_item', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_plan_item_plan_id'), ['plan_id'], unique=False)
 
     op.create_table('question_version',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -592,6 +691,50 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_review_card_question_id'), ['question_id'], unique=False)
         batch_op.create_index('ix_review_card_user_due', ['user_id', 'due'], unique=False)
         batch_op.create_index(batch_op.f('ix_review_card_user_id'), ['user_id'], unique=False)
+
+    op.create_table('review_comment',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('review_id', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['author_id'], ['user_account.id'], name=op.f('fk_review_comment_author_id_user_account'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['review_id'], ['weekly_review.id'], name=op.f('fk_review_comment_review_id_weekly_review'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_review_comment'))
+    )
+    with op.batch_alter_table('review_comment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_review_comment_author_id'), ['author_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_review_comment_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_review_comment_review_id'), ['review_id'], unique=False)
+
+    op.create_table('team_event',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sa.Integer(), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('kind', sa.String(length=24), nullable=False),
+    sa.Column('summary', sa.String(length=300), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['user_account.id'], name=op.f('fk_team_event_actor_id_user_account'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['team_id'], ['mentor_team.id'], name=op.f('fk_team_event_team_id_mentor_team'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_team_event'))
+    )
+    with op.batch_alter_table('team_event', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_team_event_team_id'), ['team_id'], unique=False)
+
+    op.create_table('team_member',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('joined_at', sa.DateTime(), nullable=False),
+    sa.Column('left_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['team_id'], ['mentor_team.id'], name=op.f('fk_team_member_team_id_mentor_team'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_team_member_user_id_user_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_team_member'))
+    )
+    with op.batch_alter_table('team_member', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_team_member_team_id'), ['team_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_team_member_user_id'), ['user_id'], unique=False)
+        batch_op.create_index('ix_team_member_user_left', ['user_id', 'left_at'], unique=False)
 
     op.create_table('attempt_event',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -674,6 +817,23 @@ def upgrade():
         batch_op.create_index('ix_drill_item_user_answered', ['user_id', 'answered_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_drill_item_user_id'), ['user_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_drill_item_version_id'), ['version_id'], unique=False)
+
+    op.create_table('item_check',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('assignment_id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('done_at', sa.DateTime(), nullable=False),
+    sa.Column('how', sa.String(length=16), nullable=False),
+    sa.Column('by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['assignment_id'], ['plan_assignment.id'], name=op.f('fk_item_check_assignment_id_plan_assignment'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['by_id'], ['user_account.id'], name=op.f('fk_item_check_by_id_user_account'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['item_id'], ['plan_item.id'], name=op.f('fk_item_check_item_id_plan_item'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_item_check')),
+    sa.UniqueConstraint('assignment_id', 'item_id', name=op.f('uq_item_check_assignment_id_item_id'))
+    )
+    with op.batch_alter_table('item_check', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_item_check_assignment_id'), ['assignment_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_item_check_item_id'), ['item_id'], unique=False)
 
     op.create_table('night_attendance',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -909,6 +1069,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_night_attendance_session_id'))
 
     op.drop_table('night_attendance')
+    with op.batch_alter_table('item_check', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_item_check_item_id'))
+        batch_op.drop_index(batch_op.f('ix_item_check_assignment_id'))
+
+    op.drop_table('item_check')
     with op.batch_alter_table('drill_item', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_drill_item_version_id'))
         batch_op.drop_index(batch_op.f('ix_drill_item_user_id'))
@@ -932,6 +1097,22 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_attempt_event_attempt_id'))
 
     op.drop_table('attempt_event')
+    with op.batch_alter_table('team_member', schema=None) as batch_op:
+        batch_op.drop_index('ix_team_member_user_left')
+        batch_op.drop_index(batch_op.f('ix_team_member_user_id'))
+        batch_op.drop_index(batch_op.f('ix_team_member_team_id'))
+
+    op.drop_table('team_member')
+    with op.batch_alter_table('team_event', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_team_event_team_id'))
+
+    op.drop_table('team_event')
+    with op.batch_alter_table('review_comment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_review_comment_review_id'))
+        batch_op.drop_index(batch_op.f('ix_review_comment_created_at'))
+        batch_op.drop_index(batch_op.f('ix_review_comment_author_id'))
+
+    op.drop_table('review_comment')
     with op.batch_alter_table('review_card', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_review_card_user_id'))
         batch_op.drop_index('ix_review_card_user_due')
@@ -949,6 +1130,15 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_question_version_difficulty'))
 
     op.drop_table('question_version')
+    with op.batch_alter_table('plan_item', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_plan_item_plan_id'))
+
+    op.drop_table('plan_item')
+    with op.batch_alter_table('plan_assignment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_plan_assignment_user_id'))
+        batch_op.drop_index(batch_op.f('ix_plan_assignment_plan_id'))
+
+    op.drop_table('plan_assignment')
     with op.batch_alter_table('night_session', schema=None) as batch_op:
         batch_op.drop_index('ix_night_session_term_start')
         batch_op.drop_index(batch_op.f('ix_night_session_term_id'))
@@ -957,6 +1147,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_night_session_cancelled'))
 
     op.drop_table('night_session')
+    with op.batch_alter_table('mentor_note', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_mentor_note_team_id'))
+        batch_op.drop_index(batch_op.f('ix_mentor_note_mentee_id'))
+        batch_op.drop_index(batch_op.f('ix_mentor_note_held_on'))
+
+    op.drop_table('mentor_note')
     with op.batch_alter_table('exam_question', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_exam_question_question_id'))
         batch_op.drop_index(batch_op.f('ix_exam_question_exam_id'))
@@ -993,6 +1189,12 @@ def downgrade():
         batch_op.drop_index('ix_attempt_counted_exam_graded')
 
     op.drop_table('attempt')
+    with op.batch_alter_table('weekly_review', schema=None) as batch_op:
+        batch_op.drop_index('ix_weekly_review_week')
+        batch_op.drop_index(batch_op.f('ix_weekly_review_user_id'))
+        batch_op.drop_index(batch_op.f('ix_weekly_review_submitted_at'))
+
+    op.drop_table('weekly_review')
     with op.batch_alter_table('source_revision', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_source_revision_document_id'))
 
@@ -1018,7 +1220,13 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_point_entry_earned_at'))
 
     op.drop_table('point_entry')
+    op.drop_table('onboarding_plan')
     op.drop_table('night_checkin_throttle')
+    with op.batch_alter_table('mentor_team', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_mentor_team_state'))
+        batch_op.drop_index(batch_op.f('ix_mentor_team_mentor_id'))
+
+    op.drop_table('mentor_team')
     with op.batch_alter_table('exam', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_exam_published'))
         batch_op.drop_index(batch_op.f('ix_exam_opens_at'))
