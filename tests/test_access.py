@@ -136,6 +136,21 @@ EXPECT: dict[tuple[str, str], frozenset[str]] = {
     ("nightschool.checkin_page", "GET"): AUDIENCE, ("nightschool.checkin_page", "POST"): AUDIENCE,
     ("nightschool.leave", "POST"): AUDIENCE, ("nightschool.withdraw_leave", "POST"): AUDIENCE,
     ("nightschool.rate", "POST"): AUDIENCE,
+    # weekly reviews: everyone but admins writes their own; the author, their mentor and admins read; the mentor
+    # and admins comment
+    ("reviews.index", "GET"): SIGNED - ADMIN, ("reviews.write", "GET"): SIGNED - ADMIN,
+    ("reviews.write", "POST"): SIGNED - ADMIN, ("reviews.team", "GET"): frozenset({"mentor_owner", "mentor_other"}),
+    ("reviews.show", "GET"): OWNER_MENTOR, ("reviews.comment", "POST"): frozenset({"mentor_owner", "admin"}),
+    ("reviews.admin_week", "GET"): _A, ("reviews.admin_export", "GET"): _A, ("reviews.admin_print", "GET"): _A,
+    # mentoring: the team's mentor sees the mentee and writes notes; onboarding items are the owner's
+    ("mentoring.index", "GET"): SIGNED, ("mentoring.mentee", "GET"): frozenset({"mentor_owner", "admin"}),
+    ("mentoring.add_note", "POST"): frozenset({"mentor_owner", "admin"}),
+    ("mentoring.my_plan", "GET"): SIGNED - ADMIN, ("mentoring.mark_read", "POST"): OWNER,
+    **{(f"mentoring.{name}", m): _A for name, m in [
+        ("admin_add_item", "POST"), ("admin_add_member", "POST"), ("admin_assign", "POST"), ("admin_confirm", "POST"),
+        ("admin_edit", "POST"), ("admin_end", "POST"), ("admin_index", "GET"), ("admin_new", "GET"),
+        ("admin_new", "POST"), ("admin_plan", "GET"), ("admin_plans", "GET"), ("admin_plans", "POST"),
+        ("admin_remove_item", "POST"), ("admin_remove_member", "POST"), ("admin_team", "GET")]},
     # competitions and points: boards for everyone signed in, settings and exports for admins
     ("competitions.index", "GET"): SIGNED, ("competitions.board", "GET"): SIGNED,
     ("competitions.board_json", "GET"): SIGNED, ("competitions.screen", "GET"): SIGNED,
@@ -167,8 +182,10 @@ class World:
         from trainer.org.models import Role, User
 
         users = {u.username: u for u in db.session.scalars(select(User))}
-        self.people = {"owner": users["cadre02"], "admin": users["admin"]}
         teams = _teams()
+        mentees = sorted(db.session.get(User, i).username for t in teams for i in t["mentee_ids"])
+        owner = "cadre02" if not mentees or "cadre02" in mentees else mentees[0]
+        self.people = {"owner": users[owner], "admin": users["admin"]}
         owner_id = self.people["owner"].id
         mine = next((t for t in teams if owner_id in t["mentee_ids"]), None)
         mentors = [u for u in users.values() if u.role == Role.mentor]
@@ -185,11 +202,37 @@ class World:
         self.seen_question = self._seen_only_by_owner()
         self._exam_in_progress()
         self.night = self._night_session() if _has("trainer.nightschool") else {}
+        self.mentoring = self._mentoring() if _has("trainer.mentoring") else {}
         from trainer.banks.models import QuestionReport
 
         if not db.session.scalar(select(func.count()).select_from(QuestionReport)):
             db.session.add(QuestionReport(question_id=self.seen_question, user_id=self.owner.id, comment="选项有误"))
             db.session.commit()
+
+    def _mentoring(self) -> dict:
+        """The owner's team, an onboarding plan assigned to the owner, and a submitted review of the owner's."""
+        from trainer.mentoring import onboarding, service
+        from trainer.mentoring.models import ItemKind, PlanAssignment
+        from trainer.reviews import service as reviews
+        from trainer.reviews.models import ReviewState, WeeklyReview
+        from trainer.timeutil import local_today
+
+        team = service.team_of_mentee(self.owner.id)
+        plan = onboarding.list_plans()[0]
+        assignment = db.session.scalar(select(PlanAssignment).where(PlanAssignment.user_id == self.owner.id))
+        if assignment is None:
+            onboarding.assign(self.people["admin"], plan, [self.owner.id], None, local_today())
+            assignment = db.session.scalar(select(PlanAssignment).where(PlanAssignment.user_id == self.owner.id))
+        item = next((i for i in assignment.plan.items if i.kind == ItemKind.material), assignment.plan.items[0])
+        review = db.session.scalar(select(WeeklyReview).where(WeeklyReview.user_id == self.owner.id,
+                                                              WeeklyReview.state == ReviewState.submitted)
+                                   .order_by(WeeklyReview.id.desc()))
+        if review is None:
+            review = reviews.save_review(self.owner, reviews.current_week(), reviews.ReviewData(
+                done="走访宗教活动场所", lessons="政策宣讲要更具体", plan="整理台账"), submit=True)
+        db.session.commit()
+        return {"team": team, "assignment": assignment, "item": item, "review": review,
+                "week": reviews.current_week()}
 
     def _night_session(self) -> dict:
         """A coming session for the owner's unit only, with a handout and the owner's leave request."""
@@ -483,4 +526,31 @@ def _report_args(endpoint: str, args: set[str], world: World) -> dict:
     return values
 
 
-DOMAIN_ARGS = {"nightschool": _nightschool_args, "competitions": _competition_args, "reports": _report_args}
+def _mentoring_args(endpoint: str, args: set[str], world: World) -> dict:
+    mt = world.mentoring
+    values = {}
+    for arg in args:
+        if arg == "team_id":
+            values[arg] = mt["team"].id
+        elif arg == "user_id":
+            values[arg] = world.owner.id
+        elif arg == "plan_id":
+            values[arg] = mt["assignment"].plan_id
+        elif arg == "assignment_id":
+            values[arg] = mt["assignment"].id
+        elif arg == "item_id":
+            values[arg] = mt["item"].id
+    return values
+
+
+def _review_args(endpoint: str, args: set[str], world: World) -> dict:
+    mt = world.mentoring
+    values = {}
+    if "review_id" in args:
+        values["review_id"] = mt["review"].id
+    if "year" in args:
+        values["year"], values["week"] = mt["week"]
+    return values
+
+
+DOMAIN_ARGS = {"mentoring": _mentoring_args, "reviews": _review_args, "nightschool": _nightschool_args, "competitions": _competition_args, "reports": _report_args}
