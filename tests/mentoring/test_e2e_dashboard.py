@@ -24,7 +24,7 @@ def test_mentor_dashboard(page, live_server, make_team, make_user, make_exam, gr
     card = page.locator(f"#mentee-{a.id}")
     expect(card).to_contain_text("王小红")
     expect(card.locator("svg.score-chart circle")).to_have_count(3)
-    expect(card.locator(".metric").first).to_contain_text("—")  # no night school here
+    expect(card.locator(".metric").first).to_contain_text("—")  # no night-school session yet
     expect(card.locator(".metric").nth(1)).to_contain_text("70%")
     page.screenshot(path=artifacts / "01-dashboard.png", full_page=True)
     card.locator("input[name=body]").fill("走访要形成台账")

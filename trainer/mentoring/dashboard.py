@@ -214,7 +214,7 @@ def compare_teams(teams: list[MentorTeam]) -> list[TeamRow]:
         rate = None
         if att is not None:
             sessions = sum(a["sessions"] for a in att.values())
-            rate = sum(a["present"] + a["late"] for a in att.values()) / sessions if sessions else 0.0
+            rate = sum(a["present"] + a["late"] for a in att.values()) / sessions if sessions else None
         end = min(today, t.ends_on)
         weeks = max(0, ((end - t.starts_on).days // 7) + 1) if end >= t.starts_on else 0
         submitted = None
