@@ -87,11 +87,16 @@ def seed(ctx: dict) -> None:
                           issued_on=today - timedelta(days=340))
         for u, a in zip(winners, awards)], issued_by=admin)
 
-    team = f"第一传帮带小组（导师：{mentors[0].name}）"
-    service.issue_batch([
-        service.IssueSpec(CertificateKind.mentoring, u, team, "team:2025-1", period="2025年度",
-                          issued_on=today - timedelta(days=345))
-        for u in [mentors[0], *regular[2:4]]], issued_by=admin)
+    # the mentoring team that completed its period last year, through the mentoring source
+    completed = _completed_team()
+    if completed is not None:
+        service.issue_from_source("team", completed, issued_by=admin)
+    else:
+        team = f"第一传帮带小组（导师：{mentors[0].name}）"
+        service.issue_batch([
+            service.IssueSpec(CertificateKind.mentoring, u, team, "team:2025-1", period="2025年度",
+                              issued_on=today - timedelta(days=345))
+            for u in [mentors[0], *regular[2:4]]], issued_by=admin)
 
     # one certificate lost and reissued, one revoked after a score review
     service.reissue(admin, honours[3], "补发", "证书遗失")
@@ -100,3 +105,16 @@ def seed(ctx: dict) -> None:
     service.revoke(admin, late, "成绩复核后未达合格线")
     ctx["certificates"] = service.counts()["total"]
     ctx["echo"](f"证书 {ctx['certificates']} 张（合格、结业、荣誉、传帮带），其中 1 张补发、2 张撤销")
+
+
+def _completed_team() -> int | None:
+    """The id of a mentoring team that completed its period, when the mentoring domain is there."""
+    try:
+        from trainer.mentoring.models import MentorTeam, TeamState
+    except ModuleNotFoundError:
+        return None
+    from sqlalchemy import select
+
+    from trainer.extensions import db
+
+    return db.session.scalar(select(MentorTeam.id).where(MentorTeam.state == TeamState.completed).limit(1))
