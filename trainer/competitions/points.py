@@ -11,7 +11,6 @@ later refresh does not award it after all). Boards are one SUM ... GROUP BY over
 """
 from __future__ import annotations
 
-import importlib
 import math
 import time
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from trainer.competitions.models import PointEntry, PointKind, PointRule
 from trainer.errors import NotFound, ServiceError
 from trainer.exams.models import Attempt, AttemptState, Exam, ExamKind
 from trainer.extensions import db
+from trainer.optional import optional as _optional
 from trainer.org.models import OrgUnit, Role, User
 from trainer.tabular import build_workbook
 from trainer.timeutil import from_local, local_today, to_local, utcnow
@@ -53,13 +53,6 @@ RULE_NOTES = {
 }
 STREAK_FROM = 3
 STREAK_LOOKBACK_DAYS = 60
-
-
-def _optional(module: str):
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError:
-        return None
 
 
 # ---- rules ---------------------------------------------------------------------------------------

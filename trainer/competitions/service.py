@@ -6,7 +6,6 @@ itself is the pure code in ranking.py. Season points are in points.py.
 """
 from __future__ import annotations
 
-import importlib
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,6 +20,7 @@ from trainer.errors import NotFound, ServiceError
 from trainer.exams import service as exams
 from trainer.exams.models import Attempt, AttemptState, Exam, ExamKind
 from trainer.extensions import db
+from trainer.optional import optional as _optional
 from trainer.org.models import OrgUnit, Role, UnitKind, User
 from trainer.tabular import build_workbook
 from trainer.timeutil import format_local, utcnow
@@ -31,13 +31,6 @@ audit.register_actions({"competition.settings": "竞赛设置（封榜与奖项�
 FOCUS_LOST_MARK = 3
 TOO_FAST_MARK = 1
 SUBMITTED = (AttemptState.graded, AttemptState.needs_grading)
-
-
-def _optional(module: str):
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError:
-        return None
 
 
 # ---- competitions and who sees them --------------------------------------------------------------

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import random
 from datetime import datetime, timedelta
-from importlib import import_module
 
 from sqlalchemy import Boolean, bindparam, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -22,6 +21,7 @@ from trainer.exams import paper
 from trainer.exams.models import Attempt, AttemptEvent, AttemptItem, AttemptState, CountPolicy, Exam, ResultsPolicy
 from trainer.extensions import db
 from trainer.grading.types import TYPES, QuestionSpec, points_for
+from trainer.optional import optional as _optional
 from trainer.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -37,13 +37,6 @@ class AttemptClosed(ServiceError):
 
 class LateAnswer(ServiceError):
     pass
-
-
-def _optional(module: str):
-    try:
-        return import_module(module)
-    except ModuleNotFoundError:
-        return None
 
 
 # ---- preparing and starting --------------------------------------------------------------------

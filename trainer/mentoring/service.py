@@ -2,7 +2,6 @@
 whom, and the contract other domains call (active_teams, the "team" certificate source)."""
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,6 +20,7 @@ from trainer.mentoring.models import (
     TeamMember,
     TeamState,
 )
+from trainer.optional import optional as _optional
 from trainer.org.models import Role, User
 from trainer.timeutil import local_today, utcnow
 
@@ -28,13 +28,6 @@ audit.register_actions({"team.form": "组建传帮带小组", "team.update": "�
                         "team.remove_member": "传帮带小组移出学员", "team.end": "结束传帮带小组",
                         "onboarding.plan": "新建入职学习计划", "onboarding.item": "修改学习计划事项",
                         "onboarding.assign": "分配入职学习计划", "onboarding.confirm": "确认学习事项完成"})
-
-
-def _optional(module: str):
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError:
-        return None
 
 
 # ---- reading ----------------------------------------------------------------------------------------

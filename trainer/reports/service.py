@@ -6,7 +6,6 @@ Item statistics come from per-exam aggregates (trainer.reports.models) rebuilt w
 attempts change, so pages over all exams never scan every answer."""
 from __future__ import annotations
 
-import importlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -20,6 +19,7 @@ from trainer.errors import NotFound
 from trainer.exams import service as exams
 from trainer.exams.models import Attempt, AttemptItem, AttemptState, Exam
 from trainer.extensions import db
+from trainer.optional import optional as _optional
 from trainer.org import service as org
 from trainer.org.models import OrgUnit, Role, User
 from trainer.reports import analysis, charts
@@ -28,13 +28,6 @@ from trainer.timeutil import from_local, local_today, to_local, utcnow
 from trainer.web import Page, paginate
 
 CHOICE_TYPES = ("single", "multiple", "judge")
-
-
-def _optional(module: str):
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError:
-        return None
 
 
 # ---- who sees what ----------------------------------------------------------------------------------

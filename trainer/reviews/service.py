@@ -6,7 +6,6 @@ week after its own week ends. Future weeks cannot be written.
 """
 from __future__ import annotations
 
-import importlib
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -16,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from trainer.errors import Forbidden, NotFound, ServiceError
 from trainer.extensions import db
+from trainer.optional import optional as _optional
 from trainer.org import service as org
 from trainer.org.models import OrgUnit, Role, User
 from trainer.reviews.models import ReviewComment, ReviewState, WeeklyReview
@@ -27,13 +27,6 @@ WRITERS = (Role.cadre, Role.mentor)
 MAX_TEXT = 5000
 FIELDS = {"done": "本周工作", "lessons": "问题与体会", "plan": "下周计划"}
 MISSING_FROM_WEEKDAY = 4  # Friday: from then on a missing review is shown as missing
-
-
-def _optional(module: str):
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError:
-        return None
 
 
 # ---- weeks ------------------------------------------------------------------------------------------
