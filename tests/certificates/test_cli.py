@@ -46,3 +46,14 @@ def test_command_reports_an_empty_source(runner, fake_sources):
     service.register_source("term", lambda term_id: [])
     result = runner.invoke(args=["issue-certificates", "--term", "4"])
     assert result.exit_code == 1 and "没有需要颁发证书的人员" in result.output
+
+
+def test_onboarding_option_uses_the_onboarding_source(runner, make_user, fake_sources):
+    """Does --onboarding ID issue what the onboarding source lists for that plan?"""
+    holder = make_user(name="丁")
+    service.register_source("onboarding", lambda plan_id: [service.IssueSpec(
+        "completion", holder, "新任统战委员入职学习计划", f"onboarding:{plan_id}")], label="入职学习计划")
+    result = runner.invoke(args=["issue-certificates", "--onboarding", "4"])
+    assert result.exit_code == 0, result.output
+    assert "已颁发 1 张" in result.output
+    assert service.get_for_subject(holder, "onboarding:4") is not None

@@ -19,6 +19,15 @@ def _start(client, exam):
     return int(resp.headers["Location"].rsplit("/", 1)[1])
 
 
+def test_new_exam_form_takes_its_kind_from_the_address(login_as):
+    """Does 新建竞赛 open the exam form with the kind already set to 竞赛 (and an unknown kind fall back)?"""
+    admin = login_as(Role.admin)
+    page = admin.get("/admin/exams/new?kind=competition").get_data(as_text=True)
+    assert '<option selected value="competition">' in page or 'value="competition" selected' in page
+    page = admin.get("/admin/exams/new?kind=nonsense").get_data(as_text=True)
+    assert '<option selected value="weekly">' in page or 'value="weekly" selected' in page
+
+
 def test_admin_creates_exam_and_adds_a_rule(login_as, make_bank):
     """Can an admin create a weekly quiz, add a draw rule, preview and open it?"""
     bank = make_bank(30)

@@ -1,4 +1,4 @@
-"""flask --app trainer issue-certificates --exam ID | --term ID | --competition ID [--zip PATH]"""
+"""flask --app trainer issue-certificates --exam ID | --term ID | --competition ID | --team ID | --onboarding ID [--zip PATH]"""
 import sys
 from pathlib import Path
 
@@ -14,15 +14,17 @@ from trainer.errors import ServiceError
 @click.option("--term", "term_id", type=int, help="夜校期次编号：为完成该期学习的人员颁发结业证书")
 @click.option("--competition", "competition_id", type=int, help="竞赛编号：为获奖人员颁发荣誉证书")
 @click.option("--team", "team_id", type=int, help="传帮带小组编号：为完成结对的导师和青年干部颁发证书")
+@click.option("--onboarding", "plan_id", type=int, help="入职学习计划编号：为完成该计划的新任统战委员颁发结业证书")
 @click.option("--zip", "zip_path", type=click.Path(dir_okay=False), help="同时把本批证书 PDF 打包写入此 ZIP 文件")
 @with_appcontext
-def issue_certificates(exam_id, term_id, competition_id, team_id, zip_path):
-    """按考试、夜校期次、竞赛或传帮带小组批量颁发证书；已获证者不重复颁发。"""
+def issue_certificates(exam_id, term_id, competition_id, team_id, plan_id, zip_path):
+    """按考试、夜校期次、竞赛、传帮带小组或入职学习计划批量颁发证书；已获证者不重复颁发。"""
     chosen = [(name, ident) for name, ident in
-              (("exam", exam_id), ("term", term_id), ("competition", competition_id), ("team", team_id))
+              (("exam", exam_id), ("term", term_id), ("competition", competition_id), ("team", team_id),
+               ("onboarding", plan_id))
               if ident is not None]
     if len(chosen) != 1:
-        click.echo("错误：请指定且只指定一项：--exam、--term、--competition 或 --team", err=True)
+        click.echo("错误：请指定且只指定一项：--exam、--term、--competition、--team 或 --onboarding", err=True)
         sys.exit(1)
     name, ident = chosen[0]
     try:

@@ -9,7 +9,7 @@ from trainer.banks.models import QuestionVersion
 from trainer.errors import ServiceError
 from trainer.exams import paper, service
 from trainer.exams.attempts import results_visible
-from trainer.exams.models import EVENT_LABELS, Attempt, AttemptState, Exam
+from trainer.exams.models import EVENT_LABELS, Attempt, AttemptState, Exam, ExamKind
 from trainer.extensions import db
 from trainer.grading.types import STATES, TYPES
 from trainer.tabular import build_workbook
@@ -83,9 +83,11 @@ def result_context(attempt: Attempt, viewer) -> dict:
             "right": sum(1 for i in attempt.items if i.state == "right")}
 
 
-def exam_form_data(exam: Exam | None) -> dict | None:
+def exam_form_data(exam: Exam | None, kind: str | None = None) -> dict | None:
+    """The form's values for an exam, or the defaults of a new one (of kind, when a valid kind is given)."""
     if exam is None:
-        return {"kind": "weekly", "count_policy": "best", "results_policy": "immediately",
+        return {"kind": kind if kind in {k.value for k in ExamKind} else "weekly", "count_policy": "best",
+                "results_policy": "immediately",
                 "scoring_policy": "all_or_nothing", "audience": "everyone", "question_mode": "draw",
                 "max_attempts": 1, "pass_percent": 60, "shuffle_questions": True, "shuffle_options": True,
                 "time_limit_minutes": 20}

@@ -195,7 +195,8 @@ def _exam_data(form) -> service.ExamData:
 @admin_required
 def admin_form(exam_id: int | None = None):
     exam = service.get_exam(exam_id) if exam_id else None
-    form = _exam_form(f.ExamForm(data=pages.exam_form_data(exam) if request.method == "GET" else None))
+    form = _exam_form(f.ExamForm(data=pages.exam_form_data(exam, request.args.get("kind"))
+                                 if request.method == "GET" else None))
     if form.validate_on_submit():
         try:
             if exam is None:
