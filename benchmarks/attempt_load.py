@@ -47,7 +47,7 @@ def _num(row: dict | None, key: str) -> float:
         return 0.0
 
 
-def run_engine(engine: str, seconds: int, users: int, spike_users: int) -> dict:
+def run_engine(engine: str, seconds: int, users: int, spike_users: int, threads: int = 1) -> dict:
     from flask_migrate import upgrade
 
     from trainer.extensions import db
@@ -64,7 +64,8 @@ def run_engine(engine: str, seconds: int, users: int, spike_users: int) -> dict:
         env = {"TRAINER_DATABASE_URL": url, "TRAINER_SECRET_KEY": "bench-secret", "TRAINER_DEMO": "0",
                "TRAINER_ENV": "production", "TRAINER_UPLOAD_DIR": tempfile.mkdtemp()}
         lenv = {"BENCH_USERS_FILE": users_file, "BENCH_PASSWORD": PASSWORD, "BENCH_EXAM": str(load_exam)}
-        with gunicorn("trainer:create_app()", env) as (base, _proc):
+        workers = ["--threads", str(threads)] if threads > 1 else []
+        with gunicorn("trainer:create_app()", env, extra=workers) as (base, _proc):
             # saturation: the autosave endpoint alone, back to back (each cadre started once, never submits)
             sat = locust(base, users, seconds, {**lenv, "BENCH_MODE": "autosave", "BENCH_SAVES": "1000000"})
             # the scenario: start, 20 answers about a second apart with autosave, submit, next quiz
@@ -77,7 +78,7 @@ def run_engine(engine: str, seconds: int, users: int, spike_users: int) -> dict:
             spike = locust(base, spike_users, int(start_at - time.time()) + 15,
                            {**lenv, "BENCH_MODE": "spike", "BENCH_EXAM": str(spike_exam), "BENCH_START_AT": str(start_at)},
                            spawn_rate=min(spike_users, 100))
-        with gunicorn("bare_app:app", {}, extra=["--chdir", str(HERE)]) as (base, _proc):
+        with gunicorn("bare_app:app", {}, extra=["--chdir", str(HERE), *workers]) as (base, _proc):
             bare = locust(base, users, seconds, {"BENCH_MODE": "baseline"})
     autosave_rps = _num(sat.get("autosave"), "Requests/s")
     baseline_rps = _num(bare.get("baseline"), "Requests/s")
@@ -99,14 +100,17 @@ def run_engine(engine: str, seconds: int, users: int, spike_users: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads per gunicorn worker (gthread) for the app and the bare endpoint alike; 1 = sync")
     args = parser.parse_args()
     seconds, users, spike_users = (8, 50, 100) if args.quick else (30, 100, 300)
-    print(f"attempt_load: gunicorn 2 sync workers, locust FastHttpUser on the same machine; {describe_machine()}")
+    kind = f"2 gthread workers × {args.threads} threads" if args.threads > 1 else "2 sync workers"
+    print(f"attempt_load: gunicorn {kind}, locust FastHttpUser on the same machine; {describe_machine()}")
     print(f"saturation run: {users} cadres autosaving back to back for {seconds} s (autosave_rps, ratio to the bare "
           f"endpoint under the same gunicorn and locust settings); scenario run: {users} cadres start, answer 20 "
           f"questions about 1 s apart and submit, over and over (p99_ms of autosave); spike: {spike_users} cadres "
           f"press start within 5 s of the opening, papers prepared ahead (start_p99_ms)")
-    out = {engine: run_engine(engine, seconds, users, spike_users) for engine in engines()}
+    out = {engine: run_engine(engine, seconds, users, spike_users, args.threads) for engine in engines()}
     print(json.dumps(out, ensure_ascii=False))
 
 
