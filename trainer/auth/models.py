@@ -10,7 +10,7 @@ from trainer.extensions import db
 
 
 class LoginThrottle(db.Model):
-    """Failed sign-ins for one key ("user:name" or "ip:address") and any lock on it."""
+    """Failures for one key ("user:name" or "ip:address" at sign-in, "checkin:ID" for check-in codes) and any lock."""
 
     __tablename__ = "login_throttle"
     key: Mapped[str] = mapped_column(String(128), primary_key=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -65,9 +65,9 @@ def _throttle(key: str) -> LoginThrottle:
     return row
 
 
-def _locked_for(keys: list[str]) -> int | None:
-    """Minutes left on the longest active lock among keys, else None."""
-    now = utcnow()
+def locked_minutes(keys: list[str], now: datetime | None = None) -> int | None:
+    """Minutes left on the longest active lock among keys, else None (sign-in, check-in codes, ...)."""
+    now = now or utcnow()
     rows = db.session.scalars(select(LoginThrottle).where(LoginThrottle.key.in_(keys))).all()
     left = [r.locked_until - now for r in rows if r.locked_until and r.locked_until > now]
     if not left:
@@ -75,10 +75,11 @@ def _locked_for(keys: list[str]) -> int | None:
     return max(1, int(max(left).total_seconds() // 60) + 1)
 
 
-def _note_failure(keys: list[str]) -> None:
-    cfg = current_app.config
-    now = utcnow()
-    window = timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"])
+def note_failure(keys: list[str], max_failures: int, window: timedelta, lock: timedelta,
+                 now: datetime | None = None) -> None:
+    """Count a failure on each key; max_failures within window lock the key for lock (state in the database,
+    so the limit holds across workers). The caller commits."""
+    now = now or utcnow()
     for key in keys:
         row = _throttle(key)
         if row.first_failure_at is None or now - row.first_failure_at > window or (
@@ -87,8 +88,15 @@ def _note_failure(keys: list[str]) -> None:
             row.first_failure_at = now
             row.locked_until = None
         row.failures += 1
-        if row.failures >= cfg["LOGIN_MAX_FAILURES"]:
-            row.locked_until = now + window
+        if row.failures >= max_failures:
+            row.locked_until = now + lock
+
+
+def clear_failures(key: str) -> None:
+    """Forget the failures on key after a success."""
+    row = db.session.get(LoginThrottle, key)
+    if row is not None:
+        db.session.delete(row)
 
 
 def authenticate(username: str, password: str, ip: str) -> User:
@@ -96,19 +104,18 @@ def authenticate(username: str, password: str, ip: str) -> User:
     records the failure (5 failures within 15 minutes lock the account and the address)."""
     username = (username or "").strip()
     keys = [f"user:{username.lower()}", f"ip:{ip}"]
-    minutes = _locked_for(keys)
+    minutes = locked_minutes(keys)
     if minutes:
         raise LoginLocked(f"登录失败次数过多，请 {minutes} 分钟后再试")
     user = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
     if not check_password(user, password) or not user.active:
-        _note_failure(keys)
+        window = timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+        note_failure(keys, current_app.config["LOGIN_MAX_FAILURES"], window, window)
         db.session.commit()
         if user is not None and not user.active and check_password(user, password):
             raise BadCredentials("该账号已停用，请联系管理员")
         raise BadCredentials("用户名或密码错误")
-    row = db.session.get(LoginThrottle, keys[0])
-    if row is not None:
-        db.session.delete(row)
+    clear_failures(keys[0])
     user.last_login_at = utcnow()
     if not user.session_token:
         user.session_token = secrets.token_hex(8)

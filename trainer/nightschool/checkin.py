@@ -11,10 +11,11 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 
+from trainer.auth import service as throttle
 from trainer.errors import ServiceError
 from trainer.extensions import db
 from trainer.nightschool import service
-from trainer.nightschool.models import Attendance, AttendanceStatus, CheckinMethod, CheckinThrottle, NightSession
+from trainer.nightschool.models import Attendance, AttendanceStatus, CheckinMethod, NightSession
 from trainer.timeutil import format_local, utcnow
 
 CODE_DIGITS = 4
@@ -51,29 +52,9 @@ def is_open(s: NightSession, now: datetime | None = None) -> bool:
     return not s.cancelled and opens <= now < closes
 
 
-def _throttle(user_id: int) -> CheckinThrottle:
-    row = db.session.get(CheckinThrottle, user_id)
-    if row is None:
-        row = CheckinThrottle(user_id=user_id, failures=0)
-        db.session.add(row)
-    return row
-
-
-def _locked_minutes(user_id: int, now: datetime) -> int | None:
-    row = db.session.get(CheckinThrottle, user_id)
-    if row is None or not row.locked_until or row.locked_until <= now:
-        return None
-    return max(1, int((row.locked_until - now).total_seconds() // 60) + 1)
-
-
-def _note_wrong(user_id: int, now: datetime) -> None:
-    row = _throttle(user_id)
-    if row.first_failure_at is None or now - row.first_failure_at > WRONG_WINDOW or (
-            row.locked_until and row.locked_until <= now):
-        row.failures, row.first_failure_at, row.locked_until = 0, now, None
-    row.failures += 1
-    if row.failures >= MAX_WRONG:
-        row.locked_until = now + LOCK
+def _throttle_key(user) -> str:
+    """Wrong codes are counted with the sign-in throttle, under the cadre's own key."""
+    return f"checkin:{user.id}"
 
 
 def check_in(user, s: NightSession, code: str, method: CheckinMethod = CheckinMethod.code,
@@ -93,13 +74,13 @@ def check_in(user, s: NightSession, code: str, method: CheckinMethod = CheckinMe
     row = service.attendance_of(s, user)
     if row is not None and row.status in (AttendanceStatus.present, AttendanceStatus.late):
         raise ServiceError(f"您已于 {format_local(row.checked_in_at or row.updated_at, '%H:%M')} 签到，无需重复签到")
-    minutes = _locked_minutes(user.id, now)
+    minutes = throttle.locked_minutes([_throttle_key(user)], now)
     if minutes:
         raise ServiceError(f"签到码输错次数过多，请 {minutes} 分钟后再试")
     code = "".join(ch for ch in (code or "") if ch.isdigit())
     minute = minute_of(now)
     if not code or not any(hmac.compare_digest(code, code_for(s.id, m)) for m in (minute, minute - 1)):
-        _note_wrong(user.id, now)
+        throttle.note_failure([_throttle_key(user)], MAX_WRONG, WRONG_WINDOW, LOCK, now)
         db.session.commit()
         raise ServiceError("签到码不正确或已过期，请输入屏幕上显示的最新签到码", field="code")
     late = now > s.starts_at + timedelta(minutes=s.term.late_after_minutes)
@@ -109,9 +90,7 @@ def check_in(user, s: NightSession, code: str, method: CheckinMethod = CheckinMe
         db.session.add(row)
     row.status, row.method, row.checked_in_at, row.updated_at = status, method, now, now
     row.recorded_by_id = user.id
-    throttle = db.session.get(CheckinThrottle, user.id)
-    if throttle is not None:
-        db.session.delete(throttle)
+    throttle.clear_failures(_throttle_key(user))
     db.session.commit()
     return row
 

@@ -191,13 +191,3 @@ class Rating(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     session: Mapped[NightSession] = relationship()
-
-
-class CheckinThrottle(db.Model):
-    """Wrong check-in codes per cadre, kept in the database so the limit holds across workers."""
-
-    __tablename__ = "night_checkin_throttle"
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
-    failures: Mapped[int] = mapped_column(Integer, default=0)
-    first_failure_at: Mapped[datetime | None] = mapped_column(DateTime)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime)

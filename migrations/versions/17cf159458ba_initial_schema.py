@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 513eab90c91d
+Revision ID: 17cf159458ba
 Revises: 
-Create Date: 2026-11-29 09:37:29.352197
+Create Date: 2026-11-29 10:41:25.550849
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '513eab90c91d'
+revision = '17cf159458ba'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -273,14 +273,6 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_mentor_team_mentor_id'), ['mentor_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_mentor_team_state'), ['state'], unique=False)
 
-    op.create_table('night_checkin_throttle',
-    sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('failures', sa.Integer(), nullable=False),
-    sa.Column('first_failure_at', sa.DateTime(), nullable=True),
-    sa.Column('locked_until', sa.DateTime(), nullable=True),
-    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_night_checkin_throttle_user_id_user_account'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_night_checkin_throttle'))
-    )
     op.create_table('onboarding_plan',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(length=200), nullable=False),
@@ -1221,7 +1213,6 @@ def downgrade():
 
     op.drop_table('point_entry')
     op.drop_table('onboarding_plan')
-    op.drop_table('night_checkin_throttle')
     with op.batch_alter_table('mentor_team', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_mentor_team_state'))
         batch_op.drop_index(batch_op.f('ix_mentor_team_mentor_id'))
