@@ -75,6 +75,12 @@ def add_item(actor, plan: OnboardingPlan, kind: ItemKind | str, title: str, targ
     return item
 
 
+def exam_choices(limit: int = 50) -> list[tuple[int, str]]:
+    """Published exams, newest first, for a plan's "quiz to pass" items."""
+    exams = db.session.scalars(select(Exam).where(Exam.published.is_(True)).order_by(Exam.id.desc()).limit(limit))
+    return [(0, "（请选择）")] + [(e.id, e.title) for e in exams]
+
+
 def remove_item(actor, plan: OnboardingPlan, item_id: int, ip: str = "") -> None:
     item = next((i for i in plan.items if i.id == item_id), None)
     if item is None:

@@ -2,12 +2,10 @@
 change and end teams and compare them, and the onboarding study plans."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from trainer import navigation
 from trainer.auth.permissions import admin_required, roles_required, signed_in
 from trainer.errors import Forbidden, NotFound, ServiceError
-from trainer.exams.models import Exam
 from trainer.extensions import db
 from trainer.mentoring import dashboard, onboarding, service
 from trainer.mentoring import forms as f
@@ -250,8 +248,7 @@ def admin_plans():
 
 def _plan_forms(item_form=None, assign_form=None):
     item_form = item_form or f.ItemForm()
-    item_form.exam_id.choices = [(0, "（请选择）")] + [(e.id, e.title) for e in db.session.scalars(
-        select(Exam).where(Exam.published.is_(True)).order_by(Exam.id.desc()).limit(50))]
+    item_form.exam_id.choices = onboarding.exam_choices()
     assign_form = assign_form or f.AssignForm()
     assign_form.user_ids.choices = [(u.id, f"{u.name}（{u.unit_name}）") for u in org.list_users(
         per_page=500, role=Role.cadre).items]

@@ -174,6 +174,12 @@ def get_user(user_id: int) -> User:
     return user
 
 
+def users_by_ids(user_ids) -> list[User]:
+    """The users with these ids, in one query, ordered by id."""
+    ids = list(user_ids)
+    return list(db.session.scalars(select(User).where(User.id.in_(ids)).order_by(User.id))) if ids else []
+
+
 def get_user_by_username(username: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
 

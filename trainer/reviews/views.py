@@ -112,7 +112,7 @@ def comment(review_id: int):
 def team():
     mentees = service.mentee_ids_of(current_user.id)
     weeks = service.recent_weeks(6)
-    people = [org.get_user(uid) for uid in sorted(mentees)]
+    people = org.users_by_ids(mentees)
     return render_template("reviews/team.html", people=people, weeks=weeks,
                            found=service.reviews_of_users(list(mentees), weeks),
                            waiting=service.uncommented(list(mentees), current_user.id))
