@@ -81,6 +81,9 @@ _schema_ready: set[str] = set()
 
 
 def _empty_tables() -> None:
+    from trainer.exams.attempts import PAPERS
+
+    PAPERS.clear()  # a new database reuses ids, which the app never does with question versions
     tables = list(reversed(_db.metadata.sorted_tables))
     with _db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":

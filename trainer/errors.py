@@ -16,3 +16,7 @@ class NotFound(ServiceError):
 
 class Forbidden(ServiceError):
     pass
+
+
+class SignedOut(ServiceError):
+    """The session no longer stands for an active user (password changed, account disabled)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import sqlite3
 
-from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
+from flask import Flask, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
@@ -74,6 +74,9 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _force_password_change():
+        view = app.view_functions.get(request.endpoint)
+        if getattr(view, "checks_user_itself", False):
+            return None
         if (current_user.is_authenticated and current_user.must_change_password
                 and request.endpoint not in PASSWORD_CHANGE_ALLOWED):
             if _wants_json():
@@ -85,8 +88,8 @@ def init_app(app: Flask) -> None:
     def _headers(resp):
         for k, v in SECURITY_HEADERS.items():
             resp.headers.setdefault(k, v)
-        # is_anonymous, unlike is_authenticated, reads no column: no reload of a user expired by a commit
-        if not current_user.is_anonymous:
+        # pages of a signed-in session are not cached; read from the session, so no user is loaded for this
+        if session.get("_user_id"):
             resp.headers.setdefault("Cache-Control", "no-store")
         return resp
 

@@ -35,7 +35,7 @@ def sit(exam, user, right: int, used: int = 600, submitted_at=None) -> Attempt:
     (or at submitted_at)."""
     attempt = exams.start_attempt(exam, user)
     for item in attempt.items[:right]:
-        exams.save_answer(user.id, attempt.id, item.position, item.version.answer[0])
+        exams.save_answer(user, attempt.id, item.position, item.version.answer[0])
     attempt = db.session.get(Attempt, attempt.id)
     attempt.started_at = utcnow() - timedelta(seconds=used)
     attempt.deadline = None

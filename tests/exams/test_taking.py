@@ -5,12 +5,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from tests.conftest import sign_in
 from trainer.banks import service as banks
 from trainer.banks.content import RawQuestion
 from trainer.exams import service
-from trainer.exams.attempts import GRACE, LateAnswer
+from trainer.exams.attempts import GRACE, PAPERS, LateAnswer, PaperItem
 from trainer.exams.models import Attempt, AttemptEvent, AttemptItem, AttemptState, ResultsPolicy
 from trainer.extensions import db
+from trainer.grading.types import QuestionSpec
 from trainer.org.models import Role
 from trainer.timeutil import utcnow
 
@@ -187,6 +189,56 @@ def test_another_cadre_cannot_touch_my_attempt(login_as, make_exam):
     assert db.session.get(Attempt, aid).items[0].response is None
 
 
+def test_autosave_checks_the_session_in_its_own_query(login_as, make_exam, count_queries):
+    """Autosave does not load the user first: is a stale session, a disabled account or a password still to
+    be changed refused all the same, and is a save one UPDATE once the paper is known?"""
+    exam = make_exam(n=2)
+    client = login_as(Role.cadre)
+    aid = _start(client, exam)
+    PAPERS.forget(aid)
+    with count_queries() as n:
+        assert _save(client, aid, 1, 0).status_code == 200
+    assert n() == 2  # the paper, read once per process, and the UPDATE
+    with count_queries() as n:
+        assert _save(client, aid, 2, 1).status_code == 200
+    assert n() == 1  # the UPDATE alone
+    user = client.user
+    user.must_change_password = True
+    db.session.commit()
+    resp = _save(client, aid, 1, 1)
+    assert resp.status_code == 403 and resp.get_json()["error"] == "请先修改初始密码"
+    user.must_change_password = False
+    user.session_token = "changed-elsewhere"  # e.g. the password was changed on another device
+    db.session.commit()
+    resp = _save(client, aid, 1, 1)
+    assert resp.status_code == 401 and "登录" in resp.get_json()["error"]
+    assert _save(client, aid + 1000, 1, 1).status_code == 401  # even for an attempt that does not exist
+    sign_in(client, user)  # signed in again: the session carries the new token
+    user.active = False
+    db.session.commit()
+    assert _save(client, aid, 1, 1).status_code == 401
+    assert login_as(Role.cadre).post(f"/attempts/{aid}/answer", json={"position": 1, "response": 1}).status_code == 403
+    anonymous = client.application.test_client()
+    assert anonymous.post(f"/attempts/{aid}/answer", json={"position": 1, "response": 1}).status_code == 401
+    db.session.expire_all()
+    assert db.session.get(Attempt, aid).items[0].response == 0
+
+
+def test_a_stale_cached_paper_is_read_again(login_as, make_exam):
+    """A cached paper that no longer matches (ids reused after a delete): is the answer normalised against the
+    question really shown and saved all the same?"""
+    exam = make_exam(n=1)
+    client = login_as(Role.cadre)
+    aid = _start(client, exam)
+    item = db.session.scalars(select(AttemptItem).where(AttemptItem.attempt_id == aid)).one()
+    wrong = PaperItem(item.id, item.version_id + 999, QuestionSpec(type="fill", stem="（ ）"))
+    PAPERS.put(aid, {1: wrong})
+    assert _save(client, aid, 1, 2).status_code == 200
+    db.session.expire_all()
+    assert db.session.get(AttemptItem, item.id).response == 2  # a single choice, not a fill-in list
+    assert PAPERS.get(aid)[1].version_id == item.version_id
+
+
 @pytest.mark.parametrize("policy,visible", [(ResultsPolicy.immediately, True), (ResultsPolicy.after_close, False),
                                             (ResultsPolicy.never, False)])
 def test_results_policy(login_as, make_exam, policy, visible):
@@ -352,4 +404,4 @@ def test_late_answer_raises_in_service(app, make_exam, make_user):
     a.deadline = utcnow() - timedelta(minutes=2)
     db.session.commit()
     with pytest.raises(LateAnswer):
-        service.save_answer(user.id, a.id, 1, 0)
+        service.save_answer(user, a.id, 1, 0)

@@ -9,19 +9,22 @@ from __future__ import annotations
 
 import logging
 import random
+from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Boolean, bindparam, exists, func, select, update
+from sqlalchemy import Boolean, bindparam, case, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from trainer.banks.models import QuestionVersion
-from trainer.errors import Forbidden, NotFound, ServiceError
+from trainer.errors import Forbidden, NotFound, ServiceError, SignedOut
 from trainer.exams import paper
 from trainer.exams.models import Attempt, AttemptEvent, AttemptItem, AttemptState, CountPolicy, Exam, ResultsPolicy
 from trainer.extensions import db
 from trainer.grading.types import TYPES, QuestionSpec, points_for
 from trainer.optional import optional as _optional
+from trainer.org.models import User
 from trainer.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -148,60 +151,153 @@ def _spec(v: QuestionVersion) -> QuestionSpec:
     return QuestionSpec(type=v.type, stem=v.stem, options=list(v.options or []), answer=v.answer)
 
 
-# The autosave path runs once per answer for every cadre at once: its statements are built once, with bind
-# parameters, and run on the Core connection (no ORM objects).
-_ITEM_FOR_SAVE = (
-    select(AttemptItem.id, AttemptItem.time_spent_ms, Attempt.user_id, QuestionVersion.type, QuestionVersion.stem,
+# The autosave path runs once per answer for every cadre at once, so it is one statement: the UPDATE below checks
+# everything (the item is still the one shown, the attempt is the user's and in progress, the deadline, the
+# user's session) in its WHERE clause. What it needs to know beforehand (the question's type and options, to
+# normalise the answer) comes from PAPERS, a per-process cache of papers. A paper never changes once prepared
+# and question versions are never deleted, so a version id always names the same question; the UPDATE matches
+# item, attempt and version, so an entry gone stale (a prepared paper deleted and its ids reused) is only a miss.
+# Only when the UPDATE changes nothing does the slower path below find out why.
+
+@dataclass(frozen=True)
+class PaperItem:
+    item_id: int
+    version_id: int
+    spec: QuestionSpec
+
+
+class PaperCache:
+    """attempt id → {position: PaperItem}, least recently used first out."""
+
+    def __init__(self, size: int = 4096):
+        self.size = size
+        self._papers: OrderedDict[int, dict[int, PaperItem]] = OrderedDict()
+
+    def get(self, attempt_id: int) -> dict[int, PaperItem] | None:
+        paper_ = self._papers.get(attempt_id)
+        if paper_ is not None:
+            self._papers.move_to_end(attempt_id)
+        return paper_
+
+    def put(self, attempt_id: int, items: dict[int, PaperItem]) -> None:
+        self._papers[attempt_id] = items
+        self._papers.move_to_end(attempt_id)
+        while len(self._papers) > self.size:
+            self._papers.popitem(last=False)
+
+    def forget(self, attempt_id: int) -> None:
+        self._papers.pop(attempt_id, None)
+
+    def clear(self) -> None:
+        self._papers.clear()
+
+
+PAPERS = PaperCache()
+
+_PAPER = (
+    select(AttemptItem.position, AttemptItem.id, AttemptItem.version_id, QuestionVersion.type, QuestionVersion.stem,
            QuestionVersion.options, QuestionVersion.answer)
-    .join(Attempt, Attempt.id == AttemptItem.attempt_id)
     .join(QuestionVersion, QuestionVersion.id == AttemptItem.version_id)
-    .where(AttemptItem.attempt_id == bindparam("b_attempt"), AttemptItem.position == bindparam("position")))
+    .where(AttemptItem.attempt_id == bindparam("b_attempt")))
 _SAVE = (
     update(AttemptItem)
-    .where(AttemptItem.id == bindparam("b_item"),
-           exists(select(Attempt.id).where(
-               Attempt.id == bindparam("b_attempt"), Attempt.state == AttemptState.in_progress,
-               Attempt.deadline.is_(None) | (Attempt.deadline >= bindparam("b_earliest")))
+    .where(AttemptItem.id == bindparam("b_item"), AttemptItem.attempt_id == bindparam("b_attempt"),
+           AttemptItem.version_id == bindparam("b_version"),
+           exists(select(Attempt.id).join(User, User.id == Attempt.user_id).where(
+               Attempt.id == bindparam("b_attempt"), Attempt.user_id == bindparam("b_user"),
+               Attempt.state == AttemptState.in_progress,
+               Attempt.deadline.is_(None) | (Attempt.deadline >= bindparam("b_earliest")),
+               User.session_token == bindparam("b_token"), User.active.is_(True),
+               User.must_change_password.is_(False))
                   # PostgreSQL: wait for a concurrent submit holding the attempt; SQLite serialises writes anyway
-                  .with_for_update(read=True)))
+                  .with_for_update(read=True, of=Attempt)))
     .values(response=bindparam("b_response"), saved_at=bindparam("b_now"),
             time_spent_ms=AttemptItem.time_spent_ms + bindparam("b_spent"),
-            too_fast=func.coalesce(bindparam("b_too_fast", type_=Boolean), AttemptItem.too_fast),
+            # an answer to a long stem completed within TOO_FAST_MS of the question's total time is flagged
+            too_fast=case((bindparam("b_timed", type_=Boolean),
+                           bindparam("b_may_be_fast", type_=Boolean)
+                           & (AttemptItem.time_spent_ms + bindparam("b_spent") < TOO_FAST_MS)),
+                          else_=AttemptItem.too_fast),
             flagged=func.coalesce(bindparam("b_flagged", type_=Boolean), AttemptItem.flagged)))
+_WHY_NOT_SAVED = (
+    select(Attempt.user_id, Attempt.state, Attempt.deadline, User.session_token, User.active,
+           User.must_change_password)
+    .join(User, User.id == Attempt.user_id).where(Attempt.id == bindparam("b_attempt")))
 
 
-def save_answer(user_id: int, attempt_id: int, position: int, raw, spent_ms: int | None = None,
+def _paper(conn, attempt_id: int) -> dict[int, PaperItem]:
+    items = PAPERS.get(attempt_id)
+    if items is None:
+        rows = conn.execute(_PAPER, {"b_attempt": attempt_id}).all()
+        items = {pos: PaperItem(item_id, version_id, QuestionSpec(type=qtype, stem=stem, options=list(options or []),
+                                                                  answer=answer))
+                 for pos, item_id, version_id, qtype, stem, options, answer in rows}
+        if items:
+            PAPERS.put(attempt_id, items)
+    return items
+
+
+def save_answer(who, attempt_id: int, position: int, raw, spent_ms: int | None = None,
                 flagged: bool | None = None, commit: bool = True) -> datetime:
-    """Save one answer; returns the time it was saved. Raises AttemptClosed / LateAnswer / NotFound / Forbidden."""
+    """Save one answer; returns the time it was saved. Raises AttemptClosed / LateAnswer / NotFound / Forbidden /
+    SignedOut.
+
+    who: a User, or the Identity a session claims (trainer.auth.permissions): its id and session token are
+    checked in the UPDATE itself, so autosave need not load the user first."""
+    user_id, token = who.id, who.session_token or ""
     conn = db.session.connection()
-    row = conn.execute(_ITEM_FOR_SAVE, {"b_attempt": attempt_id, "position": position}).first()
-    if row is None:
-        raise NotFound("题目不存在")
-    item_id, spent_before, owner, qtype, stem, options, answer = row
-    if owner != user_id:
+    for _ in range(2):
+        item = _paper(conn, attempt_id).get(position)
+        if item is None:
+            break
+        spec = item.spec
+        response = TYPES[spec.type].normalise(raw, spec)
+        now = utcnow()
+        spent = 0 if spent_ms is None else max(0, min(int(spent_ms), 3_600_000))
+        done = conn.execute(_SAVE, {
+            "b_item": item.item_id, "b_attempt": attempt_id, "b_version": item.version_id, "b_user": user_id,
+            "b_token": token, "b_earliest": now - GRACE, "b_response": response, "b_now": now, "b_spent": spent,
+            "b_timed": spent_ms is not None,
+            "b_may_be_fast": TYPES[spec.type].is_complete(response) and len(spec.stem) >= LONG_STEM,
+            "b_flagged": None if flagged is None else bool(flagged)}).rowcount
+        if done:
+            if commit:
+                db.session.commit()
+            return now
+        PAPERS.forget(attempt_id)  # perhaps stale: the next round reads the paper again
+    _why_not_saved(user_id, attempt_id, position, token)
+    raise AssertionError("unreachable")
+
+
+def _why_not_saved(user_id: int, attempt_id: int, position: int, token: str) -> None:
+    """The UPDATE changed nothing: raise the reason, for the cadre to read."""
+    db.session.rollback()
+    row = db.session.execute(_WHY_NOT_SAVED, {"b_attempt": attempt_id}).first()
+    if row is None or row.user_id != user_id:
+        if not _session_valid(user_id, token):
+            raise SignedOut("登录已失效，请重新登录")
+        if row is None or row.state == AttemptState.prepared:
+            raise NotFound("答卷不存在")
         raise Forbidden("这不是您的答卷")
-    spec = QuestionSpec(type=qtype, stem=stem, options=list(options or []), answer=answer)
-    response = TYPES[qtype].normalise(raw, spec)
+    if row.session_token != token or not row.active:
+        raise SignedOut("登录已失效，请重新登录")
+    if row.must_change_password:
+        raise Forbidden("请先修改初始密码")
+    if row.state == AttemptState.prepared:
+        raise NotFound("答卷不存在")
     now = utcnow()
-    spent, too_fast = 0, None
-    if spent_ms is not None:
-        spent = max(0, min(int(spent_ms), 3_600_000))
-        too_fast = bool(TYPES[qtype].is_complete(response) and len(stem) >= LONG_STEM
-                        and (spent_before or 0) + spent < TOO_FAST_MS)
-    done = conn.execute(_SAVE, {"b_item": item_id, "b_attempt": attempt_id, "b_earliest": now - GRACE,
-                                "b_response": response, "b_now": now, "b_spent": spent, "b_too_fast": too_fast,
-                                "b_flagged": None if flagged is None else bool(flagged)}).rowcount
-    if not done:
-        db.session.rollback()
-        attempt = db.session.get(Attempt, attempt_id)
-        if attempt.state == AttemptState.in_progress and attempt.deadline and attempt.deadline < now - GRACE:
-            db.session.add(AttemptEvent(attempt_id=attempt_id, kind="late_answer", at=now, detail={"position": position}))
-            db.session.commit()
-            raise LateAnswer("已超过答题时间，答案未能保存，系统将按已保存的答案交卷")
-        raise AttemptClosed("答卷已提交或已关闭，答案未能保存")
-    if commit:
+    if row.state == AttemptState.in_progress and row.deadline and row.deadline < now - GRACE:
+        db.session.add(AttemptEvent(attempt_id=attempt_id, kind="late_answer", at=now, detail={"position": position}))
         db.session.commit()
-    return now
+        raise LateAnswer("已超过答题时间，答案未能保存，系统将按已保存的答案交卷")
+    if row.state == AttemptState.in_progress:
+        raise NotFound("题目不存在")
+    raise AttemptClosed("答卷已提交或已关闭，答案未能保存")
+
+
+def _session_valid(user_id: int, token: str) -> bool:
+    return bool(db.session.scalar(select(User.id).where(User.id == user_id, User.session_token == token,
+                                                        User.active.is_(True))))
 
 
 def set_flag(user_id: int, attempt_id: int, position: int, flagged: bool) -> None:

@@ -47,7 +47,7 @@ def save_form(user, attempt: Attempt, form) -> None:
         flagged = f"flag{pos}" in form
         if raw in (None, [], "") and item.response in (None, [], "") and flagged == item.flagged:
             continue
-        service.save_answer(user.id, attempt.id, pos, raw, flagged=flagged, commit=False)
+        service.save_answer(user, attempt.id, pos, raw, flagged=flagged, commit=False)
     db.session.commit()
 
 

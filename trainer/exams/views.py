@@ -1,18 +1,19 @@
 """Exams for cadres (list, start, take with autosave, submit, results) and for admins (compose, run, grade)."""
 import random
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from trainer import navigation
-from trainer.auth.permissions import admin_required, require, signed_in
+from trainer.auth.permissions import admin_required, require, session_signed_in, signed_in
 from trainer.banks import service as banks
-from trainer.errors import ServiceError
+from trainer.errors import Forbidden, ServiceError, SignedOut
 from trainer.exams import certificates as exam_certificates
 from trainer.exams import forms as f
 from trainer.exams import marking, pages, paper, service
 from trainer.exams.attempts import LateAnswer, record_event, set_flag
 from trainer.exams.models import Attempt, AttemptState, Audience, CountPolicy, ExamKind, QuestionMode, ResultsPolicy
+from trainer.extensions import login_manager
 from trainer.forms import options
 from trainer.grading.types import TYPE_LABELS
 from trainer.org import service as org
@@ -104,17 +105,26 @@ def save_page(attempt_id: int):
 
 
 @bp.post("/attempts/<int:attempt_id>/answer")
-@signed_in
+@session_signed_in
 def autosave(attempt_id: int):
+    """Every answer of every cadre comes here as it is given: the user is checked by the save's own query."""
     data = request.get_json(silent=True) or {}
     try:
         if "response" not in data and "flagged" in data:
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.must_change_password:
+                return {"error": "请先修改初始密码"}, 403
             set_flag(current_user.id, attempt_id, int(data.get("position", 0)), bool(data["flagged"]))
             return {"ok": True}
-        saved = service.save_answer(current_user.id, attempt_id, int(data.get("position", 0)), data.get("response"),
+        saved = service.save_answer(g.identity, attempt_id, int(data.get("position", 0)), data.get("response"),
                                     spent_ms=data.get("spent_ms"), flagged=data.get("flagged"))
     except (TypeError, ValueError):
         return {"error": "请求格式不正确"}, 400
+    except SignedOut as exc:
+        return {"error": exc.message}, 401
+    except Forbidden as exc:
+        return {"error": exc.message}, 403
     except LateAnswer as exc:
         return {"error": exc.message, "closed": True}, 409
     except ServiceError as exc:
