@@ -21,6 +21,7 @@ from _seed import PASSWORD, make_exam, seed
 from _support import ROOT, database, describe_machine, engines, gunicorn, make_app
 
 HERE = Path(__file__).resolve().parent
+ARRIVAL_SECONDS = 10  # the scenario run: cadres sign in and start over this many seconds
 
 
 def locust(base: str, users: int, seconds: int, env: dict, spawn_rate: int | None = None) -> dict[str, dict]:
@@ -68,9 +69,10 @@ def run_engine(engine: str, seconds: int, users: int, spike_users: int, threads:
         with gunicorn("trainer:create_app()", env, extra=workers) as (base, _proc):
             # saturation: the autosave endpoint alone, back to back (each cadre started once, never submits)
             sat = locust(base, users, seconds, {**lenv, "BENCH_MODE": "autosave", "BENCH_SAVES": "1000000"})
-            # the scenario: start, 20 answers about a second apart with autosave, submit, next quiz
+            # the scenario: start, 20 answers about a second apart with autosave, submit, next quiz; the cadres
+            # sign in over ARRIVAL_SECONDS (all at once is the spike run below, with papers prepared as for a quiz)
             paced = locust(base, users, seconds, {**lenv, "BENCH_MODE": "autosave", "BENCH_SAVES": "20",
-                                                  "BENCH_WAIT": "1"})
+                                                  "BENCH_WAIT": "1"}, spawn_rate=max(1, users // ARRIVAL_SECONDS))
             with app.app_context():
                 spike_exam = make_exam(seeded["admin_id"], "开考高峰", max_attempts=1, prepare=True)
                 db.engine.dispose()
@@ -107,8 +109,8 @@ def main() -> None:
     kind = f"2 gthread workers × {args.threads} threads" if args.threads > 1 else "2 sync workers"
     print(f"attempt_load: gunicorn {kind}, locust FastHttpUser on the same machine; {describe_machine()}")
     print(f"saturation run: {users} cadres autosaving back to back for {seconds} s (autosave_rps, ratio to the bare "
-          f"endpoint under the same gunicorn and locust settings); scenario run: {users} cadres start, answer 20 "
-          f"questions about 1 s apart and submit, over and over (p99_ms of autosave); spike: {spike_users} cadres "
+          f"endpoint under the same gunicorn and locust settings); scenario run: {users} cadres arriving over "
+          f"{ARRIVAL_SECONDS} s start, answer 20 questions about 1 s apart and submit, over and over (p99_ms of autosave); spike: {spike_users} cadres "
           f"press start within 5 s of the opening, papers prepared ahead (start_p99_ms)")
     out = {engine: run_engine(engine, seconds, users, spike_users, args.threads) for engine in engines()}
     print(json.dumps(out, ensure_ascii=False))

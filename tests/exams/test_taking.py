@@ -175,6 +175,22 @@ def test_overdue_attempt_is_graded_on_next_access(login_as, make_exam):
     assert db.session.get(Attempt, aid).state == AttemptState.graded
 
 
+def test_submitting_an_overdue_attempt_grades_it_as_overdue(login_as, make_exam):
+    """A submit that arrives past deadline + grace: is the attempt graded as submitted by the system at its
+    deadline, not as the cadre's own submit?"""
+    exam = make_exam(n=1)
+    cadre = login_as(Role.cadre)
+    aid = _start(cadre, exam)
+    a = db.session.get(Attempt, aid)
+    a.deadline = utcnow() - timedelta(minutes=5)
+    db.session.commit()
+    resp = cadre.post(f"/attempts/{aid}/submit")
+    assert resp.status_code == 302 and resp.headers["Location"].endswith("/result")
+    db.session.expire_all()
+    a = db.session.get(Attempt, aid)
+    assert a.state == AttemptState.graded and a.auto_submitted
+
+
 def test_another_cadre_cannot_touch_my_attempt(login_as, make_exam):
     """Are another cadre's reads, saves and submits of my attempt refused?"""
     exam = make_exam(n=1)

@@ -334,7 +334,9 @@ def submit_attempt(user, attempt_id: int) -> Attempt:
     now = utcnow()
     won = db.session.execute(
         update(Attempt).where(Attempt.id == attempt_id, Attempt.user_id == user.id,
-                              Attempt.state == AttemptState.in_progress)
+                              Attempt.state == AttemptState.in_progress,
+                              # past deadline + grace it is graded as overdue (by get_attempt below) instead
+                              Attempt.deadline.is_(None) | (Attempt.deadline >= now - GRACE))
         .values(state=AttemptState.needs_grading, submitted_at=now)
         .execution_options(synchronize_session=False)).rowcount
     if not won:

@@ -7,7 +7,7 @@ from flask_login import current_user
 from trainer import navigation
 from trainer.auth.permissions import admin_required, require, session_signed_in, signed_in
 from trainer.banks import service as banks
-from trainer.errors import Forbidden, ServiceError, SignedOut
+from trainer.errors import Forbidden, NotFound, ServiceError, SignedOut
 from trainer.exams import certificates as exam_certificates
 from trainer.exams import forms as f
 from trainer.exams import marking, pages, paper, service
@@ -146,14 +146,17 @@ def event(attempt_id: int):
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["GET", "POST"])
 @signed_in
 def submit(attempt_id: int):
-    attempt = _own_attempt(attempt_id)
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
+        # submit_attempt checks ownership itself: the attempt is not loaded twice at the busiest moment of a quiz
         try:
-            service.submit_attempt(current_user, attempt.id)
+            service.submit_attempt(current_user, attempt_id)
+        except (Forbidden, NotFound):
+            raise
         except ServiceError as exc:
             flash(exc.message, "danger")
-        return redirect(url_for("exams.result", attempt_id=attempt.id))
+        return redirect(url_for("exams.result", attempt_id=attempt_id))
+    attempt = _own_attempt(attempt_id)
     if attempt.state != AttemptState.in_progress:
         return redirect(url_for("exams.result", attempt_id=attempt.id))
     remaining = int((attempt.deadline - utcnow()).total_seconds()) if attempt.deadline else None
