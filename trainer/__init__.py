@@ -55,6 +55,8 @@ def create_app(config: type[Config] | Mapping | None = None) -> Flask:
 
     web_setup.init_app(app)
     cli.init_app(app)
+    if _has_module("trainer.exams.fastsave"):
+        import_module("trainer.exams.fastsave").install(app)  # the autosave hot path, in front of Flask
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
     return app

@@ -237,6 +237,19 @@ def _paper(conn, attempt_id: int) -> dict[int, PaperItem]:
     return items
 
 
+def save_values(item: PaperItem, attempt_id: int, user_id: int, token: str, raw, spent_ms, flagged,
+                now: datetime) -> dict:
+    """The bind values of _SAVE for one answer (shared with the autosave fast path in exams.fastsave)."""
+    spec = item.spec
+    response = TYPES[spec.type].normalise(raw, spec)
+    return {"b_item": item.item_id, "b_attempt": attempt_id, "b_version": item.version_id, "b_user": user_id,
+            "b_token": token, "b_earliest": now - GRACE, "b_response": response, "b_now": now,
+            "b_spent": 0 if spent_ms is None else max(0, min(int(spent_ms), 3_600_000)),
+            "b_timed": spent_ms is not None,
+            "b_may_be_fast": TYPES[spec.type].is_complete(response) and len(spec.stem) >= LONG_STEM,
+            "b_flagged": None if flagged is None else bool(flagged)}
+
+
 def save_answer(who, attempt_id: int, position: int, raw, spent_ms: int | None = None,
                 flagged: bool | None = None, commit: bool = True) -> datetime:
     """Save one answer; returns the time it was saved. Raises AttemptClosed / LateAnswer / NotFound / Forbidden /
@@ -250,17 +263,8 @@ def save_answer(who, attempt_id: int, position: int, raw, spent_ms: int | None =
         item = _paper(conn, attempt_id).get(position)
         if item is None:
             break
-        spec = item.spec
-        response = TYPES[spec.type].normalise(raw, spec)
         now = utcnow()
-        spent = 0 if spent_ms is None else max(0, min(int(spent_ms), 3_600_000))
-        done = conn.execute(_SAVE, {
-            "b_item": item.item_id, "b_attempt": attempt_id, "b_version": item.version_id, "b_user": user_id,
-            "b_token": token, "b_earliest": now - GRACE, "b_response": response, "b_now": now, "b_spent": spent,
-            "b_timed": spent_ms is not None,
-            "b_may_be_fast": TYPES[spec.type].is_complete(response) and len(spec.stem) >= LONG_STEM,
-            "b_flagged": None if flagged is None else bool(flagged)}).rowcount
-        if done:
+        if conn.execute(_SAVE, save_values(item, attempt_id, user_id, token, raw, spent_ms, flagged, now)).rowcount:
             if commit:
                 db.session.commit()
             return now
