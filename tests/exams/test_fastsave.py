@@ -87,8 +87,8 @@ def test_the_fast_path_stores_what_flask_would(login_as, make_exam, flask_calls,
 
 
 @pytest.mark.parametrize("case", ["no csrf", "wrong csrf", "no cookie", "stale session",
-                                  "other cadre", "submitted", "late", "flag only", "https", "bad position",
-                                  "not json"])
+                                  "other cadre", "submitted", "late", "flag only", "https from elsewhere",
+                                  "https without referrer", "bad position", "not json"])
 def test_what_it_cannot_vouch_for_goes_to_flask(app, login_as, make_exam, flask_calls, case):
     """Each unusual request: is it passed on to Flask, answered as Flask answers it, and nothing saved?"""
     exam = make_exam(n=2)
@@ -121,9 +121,10 @@ def test_what_it_cannot_vouch_for_goes_to_flask(app, login_as, make_exam, flask_
         expected = 409
     elif case == "flag only":
         body = {"position": 2, "flagged": True}
-    elif case == "https":
-        kw = {"base_url": "https://localhost"}
-        kw["headers"] = {"Referer": "https://localhost/"}
+    elif case == "https from elsewhere":
+        kw, expected = {"base_url": "https://localhost", "headers": {"Referer": "https://evil.example/"}}, 400
+    elif case == "https without referrer":
+        kw, expected = {"base_url": "https://localhost"}, 400
     elif case == "bad position":
         body, expected = {"position": 99, "response": 1}, 404
     elif case == "not json":
@@ -179,3 +180,15 @@ def test_signing_in_again_keeps_the_fast_path(login_as, make_exam, flask_calls):
     flask_calls.clear()
     assert _save(client, aid, 2, 3).status_code == 200
     assert flask_calls == [] and _items(aid)[1].response == 3
+
+
+def test_https_from_the_same_origin_is_served(login_as, make_exam, flask_calls):
+    """Behind HTTPS, with the referrer of the site itself: is the save served without Flask?"""
+    exam = make_exam(n=2)
+    client = login_as(Role.cadre)
+    aid = _start(client, exam)
+    assert _save(client, aid, 1, 0).status_code == 200
+    flask_calls.clear()
+    resp = client.post(f"/attempts/{aid}/answer", json={"position": 2, "response": 2},
+                       base_url="https://localhost", headers={"Referer": "https://localhost/attempts/1"})
+    assert resp.status_code == 200 and flask_calls == [] and _items(aid)[1].response == 2

@@ -10,9 +10,10 @@ owner, state and deadline, the user's session token, the account and the passwor
 
 The Flask view (exams.views.autosave) remains the reference. This layer answers only a request it can vouch
 for completely. Everything else goes on to Flask unchanged, which answers it in full, with the precise error:
-no session or an unsigned one, a remember-me cookie only, a missing or wrong CSRF token, HTTPS (Flask-WTF also
-checks the referrer there), a body that is not a small JSON answer, a flag-only request, a paper not yet
-cached, an UPDATE that changed nothing, or any exception.
+no session or an unsigned one, a remember-me cookie only, a missing or wrong CSRF token, on HTTPS a referrer
+from another origin (Flask-WTF's rule), a body that is not a small JSON answer, a flag-only request, a paper
+not yet cached, an UPDATE that changed nothing, or any exception. It is not installed when the sign-in rules
+ask for more than a signed session (Flask-Login's "strong" protection) or TRUSTED_HOSTS is set.
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from itsdangerous import BadData, URLSafeTimedSerializer
 from werkzeug.http import parse_cookie
@@ -132,6 +134,7 @@ class AutosaveFastPath:
         self.csrf_enabled = cfg.get("WTF_CSRF_ENABLED", True) and cfg.get("WTF_CSRF_CHECK_DEFAULT", True)
         self.csrf_field = cfg.get("WTF_CSRF_FIELD_NAME", "csrf_token")
         self.csrf_time_limit = cfg.get("WTF_CSRF_TIME_LIMIT", 3600)
+        self.csrf_ssl_strict = cfg.get("WTF_CSRF_SSL_STRICT", True)
         self.csrf_serializer = URLSafeTimedSerializer(cfg.get("WTF_CSRF_SECRET_KEY") or app.secret_key,
                                                       salt="wtf-csrf-token")
         self.csrf_headers = ["HTTP_" + h.upper().replace("-", "_")
@@ -173,8 +176,11 @@ class AutosaveFastPath:
 
     def _save(self, environ, attempt_id: int, body: bytes):
         """The time of the save, or None to let Flask answer."""
-        if environ.get("wsgi.url_scheme") == "https":
-            return None  # Flask-WTF checks the referrer on HTTPS too
+        if environ.get("wsgi.url_scheme") == "https" and self.csrf_enabled and self.csrf_ssl_strict:
+            # Flask-WTF's rule on HTTPS: the referrer must be this very origin
+            host, referrer = environ.get("HTTP_HOST"), environ.get("HTTP_REFERER")
+            if not (host and referrer and _same_origin(referrer, f"https://{host}/")):
+                return None
         cookie = parse_cookie(environ.get("HTTP_COOKIE", "")).get(self.cookie_name)
         sent = next((environ[h] for h in self.csrf_headers if environ.get(h)), None)
         if not cookie or (self.csrf_enabled and not sent):
@@ -215,10 +221,16 @@ class AutosaveFastPath:
         return Claim(int(ident), token, signed_at, csrf_signed_at)
 
 
+def _same_origin(url: str, other: str) -> bool:
+    a, b = urlsplit(url), urlsplit(other)
+    return (a.scheme, a.hostname, a.port) == (b.scheme, b.hostname, b.port)
+
+
 def install(app) -> None:
     """Put the fast path in front of the app, unless the sign-in rules ask for more than a signed session."""
     from trainer.extensions import login_manager
 
-    if login_manager.session_protection not in (None, "basic") or app.config.get("AUTOSAVE_FAST_PATH") is False:
+    if (login_manager.session_protection not in (None, "basic") or app.config.get("TRUSTED_HOSTS")
+            or app.config.get("AUTOSAVE_FAST_PATH") is False):
         return
     app.wsgi_app = AutosaveFastPath(app, app.wsgi_app)
