@@ -67,6 +67,7 @@ class Config:
     LOGIN_LOCK_MINUTES = 15
     PREFERRED_URL_SCHEME = "https" if SESSION_COOKIE_SECURE else "http"
     PUBLIC_BASE_URL = os.environ.get("TRAINER_PUBLIC_URL", "")  # printed in certificate QR codes
+    AUTOSAVE_FAST_PATH = True  # trainer.exams.fastsave in front of Flask; False sends every autosave through Flask
 
 
 class ProductionConfig(Config):

@@ -192,3 +192,15 @@ def test_https_from_the_same_origin_is_served(login_as, make_exam, flask_calls):
     resp = client.post(f"/attempts/{aid}/answer", json={"position": 2, "response": 2},
                        base_url="https://localhost", headers={"Referer": "https://localhost/attempts/1"})
     assert resp.status_code == 200 and flask_calls == [] and _items(aid)[1].response == 2
+
+
+def test_the_fast_path_can_be_turned_off(database_url, tmp_path):
+    """AUTOSAVE_FAST_PATH = False: is every autosave left to Flask?"""
+    from tests.conftest import config_with
+    from trainer import create_app
+
+    app = create_app(config_with(SQLALCHEMY_DATABASE_URI=database_url, UPLOAD_DIR=str(tmp_path),
+                                 AUTOSAVE_FAST_PATH=False))
+    assert not isinstance(app.wsgi_app, AutosaveFastPath)
+    with app.app_context():
+        db.engine.dispose()

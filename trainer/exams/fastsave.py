@@ -231,6 +231,6 @@ def install(app) -> None:
     from trainer.extensions import login_manager
 
     if (login_manager.session_protection not in (None, "basic") or app.config.get("TRUSTED_HOSTS")
-            or app.config.get("AUTOSAVE_FAST_PATH") is False):
+            or not app.config.get("AUTOSAVE_FAST_PATH", True)):
         return
     app.wsgi_app = AutosaveFastPath(app, app.wsgi_app)
