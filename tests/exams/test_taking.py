@@ -161,14 +161,18 @@ def test_answers_within_grace_are_kept(login_as, make_exam):
     assert _save(cadre, aid, 1, 1).status_code == 200
 
 
+def _overdue_attempt(login_as, make_exam):
+    """A cadre's client and an attempt of theirs whose deadline passed five minutes ago, never submitted."""
+    cadre = login_as(Role.cadre)
+    aid = _start(cadre, make_exam(n=1))
+    db.session.get(Attempt, aid).deadline = utcnow() - timedelta(minutes=5)
+    db.session.commit()
+    return cadre, aid
+
+
 def test_overdue_attempt_is_graded_on_next_access(login_as, make_exam):
     """Does opening an overdue attempt grade it and show the result?"""
-    exam = make_exam(n=1)
-    cadre = login_as(Role.cadre)
-    aid = _start(cadre, exam)
-    a = db.session.get(Attempt, aid)
-    a.deadline = utcnow() - timedelta(minutes=5)
-    db.session.commit()
+    cadre, aid = _overdue_attempt(login_as, make_exam)
     resp = cadre.get(f"/attempts/{aid}")
     assert resp.status_code == 302 and resp.headers["Location"].endswith("/result")
     db.session.expire_all()
@@ -178,12 +182,7 @@ def test_overdue_attempt_is_graded_on_next_access(login_as, make_exam):
 def test_submitting_an_overdue_attempt_grades_it_as_overdue(login_as, make_exam):
     """A submit that arrives past deadline + grace: is the attempt graded as submitted by the system at its
     deadline, not as the cadre's own submit?"""
-    exam = make_exam(n=1)
-    cadre = login_as(Role.cadre)
-    aid = _start(cadre, exam)
-    a = db.session.get(Attempt, aid)
-    a.deadline = utcnow() - timedelta(minutes=5)
-    db.session.commit()
+    cadre, aid = _overdue_attempt(login_as, make_exam)
     resp = cadre.post(f"/attempts/{aid}/submit")
     assert resp.status_code == 302 and resp.headers["Location"].endswith("/result")
     db.session.expire_all()
